@@ -1,0 +1,41 @@
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vitest/config'
+
+const src = (p: string) => fileURLToPath(new URL(p, import.meta.url))
+
+// Tests import workspace packages from source, so unit tests need no build.
+const alias = {
+  '@strata/core': src('./packages/core/src/index.ts'),
+  '@strata/scylladb': src('./packages/scylladb/src/index.ts'),
+  '@strata/cockroachdb': src('./packages/cockroachdb/src/index.ts'),
+  '@strata/testkit/conformance': src('./packages/testkit/src/conformance.ts'),
+  '@strata/testkit': src('./packages/testkit/src/index.ts'),
+}
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [
+      {
+        resolve: { alias },
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
+          exclude: ['**/*.int.test.ts', '**/node_modules/**'],
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'integration',
+          include: ['packages/*/src/**/*.int.test.ts', 'test/**/*.int.test.ts', 'test/**/*.e2e.test.ts'],
+          globalSetup: ['./test/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+          // Real servers are shared; files run one at a time to keep 2 cores from thrashing.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+})
