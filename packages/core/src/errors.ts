@@ -1,0 +1,94 @@
+/**
+ * Every failure Strata reports is a StrataError with a string-literal code. The CLI maps codes to exit
+ * codes through EXIT_CODES, and packages/core/README.md lists both.
+ */
+export const EXIT_CODES = {
+  E_MIGRATION_FAILED: 1,
+  E_MIGRATION_TIMEOUT: 1,
+  E_LOCK_LOST: 1,
+  E_ABORTED: 1,
+  E_USAGE: 2,
+  E_CONFIG: 2,
+  E_FILENAME: 2,
+  E_FILE_UNREADABLE: 2,
+  E_MODULE_INVALID: 2,
+  E_PLACEHOLDER: 2,
+  E_UNKNOWN_TARGET: 2,
+  E_NO_DOWN: 2,
+  E_PARSE: 3,
+  E_DUPLICATE_VERSION: 3,
+  E_MIXED_SCHEMES: 3,
+  E_CHECKSUM_MISMATCH: 3,
+  E_MISSING_FILE: 3,
+  E_OUT_OF_ORDER: 3,
+  E_PARTIAL_EDITED: 3,
+  E_VALIDATION: 3,
+  E_LOCK_TIMEOUT: 4,
+  E_CONNECTION: 5,
+  E_AUTH: 5,
+  E_CLUSTER_UNHEALTHY: 5,
+  E_INCOMPATIBLE_SCHEMA: 6,
+} as const
+
+export type StrataErrorCode = keyof typeof EXIT_CODES
+
+export interface StrataErrorFields {
+  version?: string
+  file?: string
+  /** 1-based statement number within its file. */
+  statementIndex?: number
+  statement?: string
+  cause?: unknown
+  details?: Record<string, unknown>
+}
+
+export class StrataError extends Error {
+  readonly code: StrataErrorCode
+  readonly version?: string
+  readonly file?: string
+  readonly statementIndex?: number
+  readonly statement?: string
+  readonly details?: Record<string, unknown>
+
+  constructor(code: StrataErrorCode, message: string, fields: StrataErrorFields = {}) {
+    super(message, fields.cause === undefined ? undefined : { cause: fields.cause })
+    this.name = 'StrataError'
+    this.code = code
+    this.version = fields.version
+    this.file = fields.file
+    this.statementIndex = fields.statementIndex
+    this.statement = fields.statement
+    this.details = fields.details
+  }
+
+  get exitCode(): number {
+    return EXIT_CODES[this.code]
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      code: this.code,
+      message: this.message,
+      version: this.version,
+      file: this.file,
+      statementIndex: this.statementIndex,
+      statement: this.statement,
+      details: this.details,
+    }
+  }
+}
+
+export function isStrataError(err: unknown, code?: StrataErrorCode): err is StrataError {
+  return err instanceof StrataError && (code === undefined || err.code === code)
+}
+
+/** Exit code for any thrown value: StrataErrors by code, anything else is a migration failure (1). */
+export function exitCodeOf(err: unknown): number {
+  return err instanceof StrataError ? err.exitCode : 1
+}
+
+/** The message of an unknown thrown value, for history rows and logs. */
+export function messageOf(err: unknown): string {
+  if (err instanceof Error) return err.message
+  return String(err)
+}

@@ -1,0 +1,57 @@
+import type { StrataError } from './errors.js'
+import type { PlanIssue } from './plan.js'
+import type { LockInfo, PreflightInfo } from './types.js'
+
+/** Every event the Migrator emits. Core never prints; the CLI renders these. */
+export interface MigratorEvents {
+  'file:ignored': { file: string; reason: string }
+  preflight: PreflightInfo
+  'lock:waiting': { set: string; holder: LockInfo | null }
+  'lock:acquired': { set: string; owner: string; waitedMs: number }
+  'lock:released': { set: string }
+  'lock:lost': { set: string; error: StrataError }
+  plan: { direction: 'up' | 'down'; versions: string[]; issues: readonly PlanIssue[] }
+  'migration:start': { version: string; name: string; file: string; direction: 'up' | 'down'; resumeFrom: number; statementsTotal: number }
+  'statement:done': { version: string; index: number; total: number; durationMs: number; agreementWaitMs: number; text: string }
+  'statement:skipped': { version: string; index: number; reason: string }
+  'migration:done': { version: string; name: string; direction: 'up' | 'down'; durationMs: number; agreementWaitMs: number; statements: number }
+  'migration:failed': { version: string; name: string; direction: 'up' | 'down'; error: StrataError }
+  'migration:blocked': { version: string; name: string; kind: string }
+  log: { level: 'info' | 'warn'; message: string; fields?: Record<string, unknown> }
+}
+
+export type MigratorEventName = keyof MigratorEvents
+type Listener<K extends MigratorEventName> = (payload: MigratorEvents[K]) => void
+
+/** A minimal typed event emitter; a listener that throws never breaks a migration run. */
+export class TypedEmitter {
+  private readonly listeners = new Map<MigratorEventName, Set<Listener<never>>>()
+
+  on<K extends MigratorEventName>(name: K, listener: Listener<K>): () => void {
+    let set = this.listeners.get(name)
+    if (!set) this.listeners.set(name, (set = new Set()))
+    set.add(listener as Listener<never>)
+    return () => set.delete(listener as Listener<never>)
+  }
+
+  /** Subscribes to every event. */
+  onAny(listener: <K extends MigratorEventName>(name: K, payload: MigratorEvents[K]) => void): () => void {
+    const offs = ALL_EVENTS.map((name) => this.on(name, (p) => listener(name, p)))
+    return () => offs.forEach((off) => off())
+  }
+
+  emit<K extends MigratorEventName>(name: K, payload: MigratorEvents[K]): void {
+    for (const l of this.listeners.get(name) ?? []) {
+      try {
+        ;(l as Listener<K>)(payload)
+      } catch {
+        // Rendering problems must not interrupt a half-done migration.
+      }
+    }
+  }
+}
+
+export const ALL_EVENTS: readonly MigratorEventName[] = [
+  'file:ignored', 'preflight', 'lock:waiting', 'lock:acquired', 'lock:released', 'lock:lost', 'plan',
+  'migration:start', 'statement:done', 'statement:skipped', 'migration:done', 'migration:failed', 'migration:blocked', 'log',
+]

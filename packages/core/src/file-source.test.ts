@@ -1,0 +1,113 @@
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { loadMigrations } from './file-source.js'
+import { checksumOf } from './hash.js'
+import { MemoryAdapter } from './memory-adapter.js'
+
+const adapter = new MemoryAdapter()
+const split = (src: string) => adapter.split(src)
+
+async function dirWith(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'strata-fs-'))
+  for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), content)
+  return dir
+}
+
+describe('file source', () => {
+  it('loads files in numeric version order with down twins, checksums and directives', async () => {
+    const dir = await dirWith({
+      '010_ten.sql': 'CREATE TABLE ten (id int);\r\n',
+      '002_two.sql': '-- strata:no-transaction\nCREATE INDEX CONCURRENTLY i ON t (x);\nSELECT 1;\n',
+      '002_two.down.sql': 'DROP INDEX i;\n',
+      '009_nine.sql': '-- strata:kind data\nUPDATE t SET x = 1;\n',
+    })
+    const ms = await loadMigrations({ dir, dialect: 'sql', split, directives: adapter.directives })
+    expect(ms.map((m) => m.version.raw)).toEqual(['002', '009', '010'])
+    const [two, nine, ten] = ms
+    expect(two?.transactional).toBe(false)
+    expect(two?.statements?.map((s) => s.text)).toEqual(['CREATE INDEX CONCURRENTLY i ON t (x)', 'SELECT 1'])
+    expect(two?.downStatements?.map((s) => s.text)).toEqual(['DROP INDEX i'])
+    expect(two?.downFile).toBe('002_two.down.sql')
+    expect(nine?.kind).toBe('data')
+    expect(ten?.checksum).toBe(checksumOf('CREATE TABLE ten (id int);\n'))
+    expect(ten?.transactional).toBe(true)
+  })
+
+  it('reports other files through onIgnored, never silently', async () => {
+    const dir = await dirWith({ 'README.md': '#', '001_a.sql': 'SELECT 1;', '002_b.cql': 'SELECT 1;', '.hidden.sql': '' })
+    const ignored: string[] = []
+    const ms = await loadMigrations({ dir, dialect: 'sql', split, onIgnored: (f) => ignored.push(f) })
+    expect(ms).toHaveLength(1)
+    expect(ignored.sort()).toEqual(['.hidden.sql', '002_b.cql', 'README.md'])
+  })
+
+  it.each([
+    ['001-create.sql'],
+    ['create_users.sql'],
+    ['001_.sql'],
+    ['1a_x.sql'],
+    ['001_bad name.sql'],
+  ])('refuses the malformed file name %s, naming it', async (name) => {
+    const dir = await dirWith({ [name]: 'SELECT 1;' })
+    await expect(loadMigrations({ dir, dialect: 'sql', split })).rejects.toMatchObject({ code: 'E_FILENAME', file: name, message: expect.stringContaining(name) })
+  })
+
+  it('refuses a down twin without its up file', async () => {
+    const dir = await dirWith({ '001_a.sql': 'SELECT 1;', '002_b.down.sql': 'SELECT 1;' })
+    await expect(loadMigrations({ dir, dialect: 'sql', split })).rejects.toMatchObject({ code: 'E_FILENAME', file: '002_b.down.sql' })
+  })
+
+  it('refuses mixed version schemes', async () => {
+    const dir = await dirWith({ '001_a.sql': 'SELECT 1;', '1.1.0_b.sql': 'SELECT 1;' })
+    await expect(loadMigrations({ dir, dialect: 'sql', split })).rejects.toMatchObject({ code: 'E_MIXED_SCHEMES' })
+  })
+
+  it('names an unreadable file', async () => {
+    const dir = await dirWith({ '001_a.sql': 'SELECT 1;' })
+    await mkdir(join(dir, '002_b.sql')) // a directory where a file should be: reading it fails with EISDIR
+    await expect(loadMigrations({ dir, dialect: 'sql', split })).rejects.toMatchObject({ code: 'E_FILE_UNREADABLE', file: '002_b.sql', message: expect.stringContaining('002_b.sql') })
+  })
+
+  it('names a missing directory', async () => {
+    await expect(loadMigrations({ dir: '/nonexistent/strata', dialect: 'sql', split })).rejects.toMatchObject({ code: 'E_FILE_UNREADABLE' })
+  })
+
+  it('reports a parse error of the dialect splitter with the file', async () => {
+    const dir = await dirWith({ '001_a.sql': "SELECT 'x" })
+    const strict = () => {
+      throw new Error('unterminated string at line 1')
+    }
+    await expect(loadMigrations({ dir, dialect: 'sql', split: strict })).rejects.toMatchObject({ code: 'E_PARSE', file: '001_a.sql' })
+  })
+
+  it('loads .ts modules with up, down and metadata through jiti', async () => {
+    const dir = await dirWith({
+      '003_code.ts': `
+        interface Ctx { execute(text: string): Promise<void> }
+        export const metadata = { version: '003', description: 'typed module', kind: 'data' as const }
+        export async function up(ctx: Ctx): Promise<void> { await ctx.execute('UPDATE t SET a = 1') }
+        export async function down(ctx: Ctx): Promise<void> { await ctx.execute('UPDATE t SET a = 0') }
+      `,
+      '004_plain.js': 'export const up = async (ctx) => { await ctx.execute("SELECT 4") }\n',
+    })
+    const [code, plain] = await loadMigrations({ dir, dialect: 'sql', split })
+    expect(code).toMatchObject({ kind: 'data', description: 'typed module', format: 'ts' })
+    expect(typeof code?.upFn).toBe('function')
+    expect(typeof code?.downFn).toBe('function')
+    expect(plain?.downFn).toBeUndefined()
+    const seen: string[] = []
+    await code?.upFn?.({ execute: async (t: string) => void seen.push(t) } as never)
+    expect(seen).toEqual(['UPDATE t SET a = 1'])
+  })
+
+  it('refuses a module without up, or whose metadata disagrees with its name', async () => {
+    const noUp = await dirWith({ '001_x.ts': 'export const down = async () => {}' })
+    await expect(loadMigrations({ dir: noUp, dialect: 'sql', split })).rejects.toMatchObject({ code: 'E_MODULE_INVALID', file: '001_x.ts' })
+    const wrong = await dirWith({ '001_x.ts': "export const up = async () => {}; export const metadata = { version: '002' }" })
+    await expect(loadMigrations({ dir: wrong, dialect: 'sql', split })).rejects.toMatchObject({ code: 'E_MODULE_INVALID' })
+    const broken = await dirWith({ '001_x.ts': 'export const up = ;' })
+    await expect(loadMigrations({ dir: broken, dialect: 'sql', split })).rejects.toMatchObject({ code: 'E_MODULE_INVALID', file: '001_x.ts' })
+  })
+})

@@ -1,0 +1,179 @@
+import { readdir, readFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { StrataError, messageOf } from './errors.js'
+import { checksumOf, hashStatement } from './hash.js'
+import type { Migration, MigrationContext, MigrationKind, Statement } from './types.js'
+import { assertOneScheme, compareVersions, isVersionString, parseVersion } from './version.js'
+
+export type SplitFn = (source: string, file: string) => { text: string; line: number }[]
+
+/** File system and module loading are injected so the source is unit-testable. */
+export interface FileSourceIo {
+  readdir(dir: string): Promise<string[]>
+  readFile(path: string): Promise<string>
+  importModule(path: string): Promise<Record<string, unknown>>
+}
+
+export interface FileSourceOptions {
+  dir: string
+  dialect: 'cql' | 'sql'
+  split: SplitFn
+  directives?: (source: string) => { noTransaction: boolean }
+  io?: Partial<FileSourceIo>
+  /** Reports files that are not migrations (README.md, the other dialect's files…). */
+  onIgnored?: (file: string, reason: string) => void
+}
+
+const MIGRATION_EXT = /\.(cql|sql|ts|mts|js|mjs)$/
+const NAME = /^([0-9][0-9.]*)_([A-Za-z0-9][A-Za-z0-9_-]*?)(\.down)?\.(cql|sql|ts|mts|js|mjs)$/
+
+async function importWithJiti(path: string): Promise<Record<string, unknown>> {
+  // jiti loads .ts modules without a build step; it is imported lazily so SQL-only runs never pay for it.
+  const { createJiti } = await import('jiti')
+  const jiti = createJiti(import.meta.url, { moduleCache: false })
+  return (await jiti.import(pathToFileURL(path).href)) as Record<string, unknown>
+}
+
+const defaultIo: FileSourceIo = {
+  readdir: async (dir) => readdir(dir),
+  readFile: async (path) => readFile(path, 'utf8'),
+  importModule: importWithJiti,
+}
+
+interface ParsedName { file: string; version: string; name: string; down: boolean; ext: string }
+
+function parseName(file: string, dialect: 'cql' | 'sql', onIgnored: (f: string, r: string) => void): ParsedName | undefined {
+  if (file.startsWith('.') || file.endsWith('.d.ts') || !MIGRATION_EXT.test(file)) {
+    onIgnored(file, 'not a migration file')
+    return undefined
+  }
+  const m = NAME.exec(file)
+  if (!m || !isVersionString(m[1] as string)) {
+    throw new StrataError('E_FILENAME', `malformed migration file name "${file}": expected {version}_{description}.{${dialect},ts,js}, e.g. 001_create_users.${dialect}`, { file })
+  }
+  const ext = m[4] as string
+  if ((ext === 'cql' || ext === 'sql') && ext !== dialect) {
+    onIgnored(file, `a .${ext} file in a ${dialect} migration set`)
+    return undefined
+  }
+  if (m[3] && !(ext === 'cql' || ext === 'sql')) {
+    throw new StrataError('E_FILENAME', `"${file}": only .${dialect} files have .down twins; a module exports down()`, { file })
+  }
+  return { file, version: m[1] as string, name: m[2] as string, down: Boolean(m[3]), ext }
+}
+
+function toStatements(source: string, file: string, split: SplitFn): Statement[] {
+  let parts: { text: string; line: number }[]
+  try {
+    parts = split(source, file)
+  } catch (err) {
+    throw new StrataError('E_PARSE', `cannot parse ${file}: ${messageOf(err)}`, { file, cause: err })
+  }
+  return parts.map((p, index) => ({ index, text: p.text, line: p.line, hash: hashStatement(p.text) }))
+}
+
+type CodeFn = (ctx: MigrationContext) => Promise<void>
+
+async function loadModule(path: string, parsed: ParsedName, io: FileSourceIo): Promise<Record<string, unknown>> {
+  let mod: Record<string, unknown>
+  try {
+    mod = await io.importModule(path)
+  } catch (err) {
+    throw new StrataError('E_MODULE_INVALID', `cannot load ${parsed.file}: ${messageOf(err)}`, { file: parsed.file, version: parsed.version, cause: err })
+  }
+  // Modules compiled to CommonJS put exports under `default`.
+  const exports = typeof mod.up === 'function' ? mod : ((mod.default as Record<string, unknown> | undefined) ?? mod)
+  if (typeof exports.up !== 'function') {
+    throw new StrataError('E_MODULE_INVALID', `${parsed.file} must export an async up(ctx) function`, { file: parsed.file, version: parsed.version })
+  }
+  return exports
+}
+
+function metadataOf(exports: Record<string, unknown>, parsed: ParsedName): { kind: MigrationKind; transactional: boolean; description?: string } {
+  const meta = (exports.metadata ?? {}) as Record<string, unknown>
+  if (meta.version !== undefined && String(meta.version) !== parsed.version) {
+    throw new StrataError('E_MODULE_INVALID', `${parsed.file}: metadata.version "${String(meta.version)}" disagrees with the file name`, { file: parsed.file, version: parsed.version })
+  }
+  const kind = meta.kind ?? 'schema'
+  if (kind !== 'schema' && kind !== 'data') {
+    throw new StrataError('E_MODULE_INVALID', `${parsed.file}: metadata.kind must be 'schema' or 'data'`, { file: parsed.file, version: parsed.version })
+  }
+  return {
+    kind,
+    transactional: meta.transactional !== false,
+    description: typeof meta.description === 'string' ? meta.description : undefined,
+  }
+}
+
+const KIND_DIRECTIVE = /^\s*--\s*strata:kind\s*=?\s*(schema|data)\s*$/im
+
+/**
+ * Loads a directory of `{version}_{description}.{cql|sql|ts|js}` files (+ `.down.cql|.down.sql` twins),
+ * sorted by version. Throws a StrataError naming the file on bad input; never drops a file silently.
+ */
+export async function loadMigrations(opts: FileSourceOptions): Promise<Migration[]> {
+  const io: FileSourceIo = { ...defaultIo, ...opts.io }
+  const onIgnored = opts.onIgnored ?? (() => {})
+  let entries: string[]
+  try {
+    entries = (await io.readdir(opts.dir)).sort()
+  } catch (err) {
+    throw new StrataError('E_FILE_UNREADABLE', `cannot read migration directory ${opts.dir}: ${messageOf(err)}`, { file: opts.dir, cause: err })
+  }
+  const parsed = entries.map((f) => parseName(f, opts.dialect, onIgnored)).filter((p): p is ParsedName => p !== undefined)
+  const key = (p: ParsedName): string => `${p.version}_${p.name}`
+  const downs = new Map(parsed.filter((p) => p.down).map((p) => [key(p), p]))
+  const ups = parsed.filter((p) => !p.down)
+  for (const d of downs.values()) {
+    if (!ups.some((u) => key(u) === key(d))) {
+      throw new StrataError('E_FILENAME', `${d.file} has no up migration ${key(d)}.${d.ext}`, { file: d.file, version: d.version })
+    }
+  }
+  const read = async (file: string): Promise<string> => {
+    try {
+      return await io.readFile(join(opts.dir, file))
+    } catch (err) {
+      throw new StrataError('E_FILE_UNREADABLE', `cannot read ${file}: ${messageOf(err)}`, { file, cause: err })
+    }
+  }
+  const migrations: Migration[] = []
+  for (const p of ups) {
+    const version = parseVersion(p.version, p.file)
+    const source = await read(p.file)
+    const down = downs.get(key(p))
+    if (p.ext === 'cql' || p.ext === 'sql') {
+      const downSource = down ? await read(down.file) : undefined
+      migrations.push({
+        version,
+        name: p.name,
+        kind: (KIND_DIRECTIVE.exec(source)?.[1] as MigrationKind | undefined) ?? 'schema',
+        checksum: checksumOf(source),
+        file: p.file,
+        format: p.ext,
+        statements: toStatements(source, p.file, opts.split),
+        downStatements: downSource === undefined || !down ? undefined : toStatements(downSource, down.file, opts.split),
+        downFile: down?.file,
+        transactional: !(opts.directives?.(source).noTransaction ?? false),
+      })
+    } else {
+      const exports = await loadModule(resolve(opts.dir, p.file), p, io)
+      const meta = metadataOf(exports, p)
+      migrations.push({
+        version,
+        name: p.name,
+        kind: meta.kind,
+        description: meta.description,
+        checksum: checksumOf(source),
+        file: p.file,
+        format: p.ext === 'ts' || p.ext === 'mts' ? 'ts' : 'js',
+        transactional: meta.transactional,
+        upFn: exports.up as CodeFn,
+        downFn: typeof exports.down === 'function' ? (exports.down as CodeFn) : undefined,
+      })
+    }
+  }
+  migrations.sort((a, b) => compareVersions(a.version, b.version))
+  assertOneScheme(migrations)
+  return migrations
+}

@@ -1,0 +1,226 @@
+import { StrataError } from './errors.js'
+import { TypedEmitter } from './events.js'
+import { loadMigrations, type FileSourceIo } from './file-source.js'
+import { computePlan, planError, type Plan, type PlanIssue } from './plan.js'
+import { appliedByHere, newOwnerId, TOOL_VERSION } from './identity.js'
+import { runStep, type StepResult } from './run-step.js'
+import { computeStatus, currentVersion, type StatusRow } from './status.js'
+import type { Adapter, AppliedMigration, Lease, Migration, MigrationKind } from './types.js'
+import { compareRaw, compareVersions, parseVersion } from './version.js'
+import { withLease } from './with-lease.js'
+
+export interface MigratorOptions {
+  adapter: Adapter
+  /** Directory of migration files; or give `migrations` directly. */
+  dir?: string
+  migrations?: readonly Migration[]
+  /** Namespaces history and lock so several services can share a keyspace/database. */
+  set?: string
+  owner?: string
+  lockTtlMs?: number
+  lockWaitMs?: number
+  /** Per-migration time limit; the run stops between statements (the server may finish the current one). */
+  migrationTimeoutMs?: number
+  placeholders?: Record<string, string>
+  allowOutOfOrder?: boolean
+  allowMissing?: boolean
+  now?: () => Date
+  io?: Partial<FileSourceIo>
+}
+
+export interface UpOptions {
+  target?: string
+  dryRun?: boolean
+  /** Kinds to apply; the start-up hook without FORCE_MIGRATION passes ['schema']. */
+  kinds?: readonly MigrationKind[]
+  signal?: AbortSignal
+}
+
+export interface DownOptions {
+  steps?: number
+  to?: string
+  dryRun?: boolean
+  signal?: AbortSignal
+}
+
+export interface RunResult {
+  direction: 'up' | 'down'
+  dryRun: boolean
+  /** Empty when there was nothing to do: that is a result, not an error. */
+  steps: StepResult[]
+  plan: Plan
+  lockWaitMs: number
+  blockedBy?: { version: string; name: string; kind: string }
+}
+
+export interface StatusReport {
+  set: string
+  current: string | undefined
+  rows: StatusRow[]
+  issues: readonly PlanIssue[]
+}
+
+/** lock → plan → execute → journal → record, with a lease heartbeat; emits typed events, never prints. */
+export class Migrator extends TypedEmitter {
+  readonly set: string
+  readonly owner: string
+  private readonly opts: MigratorOptions
+  private readonly now: () => Date
+
+  constructor(opts: MigratorOptions) {
+    super()
+    if (!opts.dir && !opts.migrations) throw new StrataError('E_CONFIG', 'Migrator needs a migration directory (dir) or a list of migrations')
+    this.opts = opts
+    this.set = opts.set ?? 'default'
+    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(this.set)) throw new StrataError('E_CONFIG', `invalid migration set name "${this.set}" (letters, digits, _ . -)`)
+    this.owner = opts.owner ?? newOwnerId()
+    this.now = opts.now ?? (() => new Date())
+  }
+
+  get adapter(): Adapter {
+    return this.opts.adapter
+  }
+
+  /** Migrations on disk, sorted; ignored files are reported as 'file:ignored' events. */
+  async load(): Promise<Migration[]> {
+    if (this.opts.migrations) return [...this.opts.migrations].sort((a, b) => compareVersions(a.version, b.version))
+    const a = this.opts.adapter
+    return loadMigrations({
+      dir: this.opts.dir as string,
+      dialect: a.dialect,
+      split: (src, file) => a.split(src, file),
+      directives: a.directives?.bind(a),
+      io: this.opts.io,
+      onIgnored: (file, reason) => this.emit('file:ignored', { file, reason }),
+    })
+  }
+
+  /** Every history row of the set, newest first. Read-only. */
+  async history(): Promise<AppliedMigration[]> {
+    const rows = await this.opts.adapter.history.list(this.set)
+    return [...rows].sort((a, b) => (b.startedAt?.getTime() ?? 0) - (a.startedAt?.getTime() ?? 0) || compareRaw(b.version, a.version))
+  }
+
+  /** One row per version with its state. Read-only: creates nothing. */
+  async status(): Promise<StatusReport> {
+    const [available, applied] = await Promise.all([this.load(), this.opts.adapter.history.list(this.set)])
+    const plan = computePlan({ available, applied, direction: 'up', options: this.planOptions() })
+    return { set: this.set, current: currentVersion(applied), rows: computeStatus(available, applied), issues: plan.issues }
+  }
+
+  /** The plan without taking the lock (dry run). */
+  async plan(input: { direction: 'up' | 'down'; target?: string; steps?: number; kinds?: readonly MigrationKind[] }): Promise<Plan> {
+    const [available, applied] = await Promise.all([this.load(), this.opts.adapter.history.list(this.set)])
+    return computePlan({ available, applied, ...input, options: this.planOptions() })
+  }
+
+  async up(opts: UpOptions = {}): Promise<RunResult> {
+    return this.run('up', opts, { target: opts.target, kinds: opts.kinds })
+  }
+
+  async down(opts: DownOptions = {}): Promise<RunResult> {
+    if (opts.steps !== undefined && (!Number.isInteger(opts.steps) || opts.steps < 1)) throw new StrataError('E_USAGE', `--steps must be a positive integer, got ${opts.steps}`)
+    if (opts.to !== undefined) parseVersion(opts.to)
+    return this.run('down', opts, { target: opts.to, steps: opts.steps })
+  }
+
+  /** Records every migration up to `version` as baselined without running it (adopting an existing database). */
+  async baseline(version: string, signal?: AbortSignal): Promise<string[]> {
+    const target = parseVersion(version)
+    const available = await this.load()
+    if (!available.some((m) => compareVersions(m.version, target) === 0)) throw new StrataError('E_UNKNOWN_TARGET', `baseline version ${version} is not a known migration`, { version })
+    return this.locked(signal, async () => {
+      const applied = new Map((await this.opts.adapter.history.list(this.set)).map((r) => [r.version, r]))
+      const done: string[] = []
+      for (const m of available) {
+        if (compareVersions(m.version, target) > 0) break
+        const row = applied.get(m.version.raw)
+        if (row && (row.status === 'applied' || row.status === 'baselined')) continue
+        const at = this.now()
+        const hashes = (m.statements ?? []).map((s) => s.hash)
+        await this.opts.adapter.history.begin({ set: this.set, version: m.version.raw, name: m.name, kind: m.kind, checksum: m.checksum, statementsTotal: hashes.length, statementHashes: [], startedAt: at, appliedBy: appliedByHere(), toolVersion: TOOL_VERSION })
+        await this.opts.adapter.history.complete(this.set, m.version.raw, { finishedAt: at, durationMs: 0, statementHashes: hashes, agreementWaitMs: 0, status: 'baselined' })
+        done.push(m.version.raw)
+      }
+      return done
+    })
+  }
+
+  /** Accepts new checksums of edited applied files and clears failed rows so they rerun from the start. */
+  async repair(signal?: AbortSignal): Promise<{ checksumsUpdated: string[]; rowsCleared: string[] }> {
+    const available = new Map((await this.load()).map((m) => [m.version.raw, m]))
+    return this.locked(signal, async () => {
+      const result = { checksumsUpdated: [] as string[], rowsCleared: [] as string[] }
+      for (const row of await this.opts.adapter.history.list(this.set)) {
+        const m = available.get(row.version)
+        if ((row.status === 'failed' || row.status === 'running')) {
+          await this.opts.adapter.history.remove(this.set, row.version)
+          result.rowsCleared.push(row.version)
+        } else if (m && (row.status === 'applied' || row.status === 'baselined') && row.checksum !== m.checksum) {
+          await this.opts.adapter.history.updateChecksum(this.set, row.version, m.checksum, (m.statements ?? []).map((s) => s.hash))
+          result.checksumsUpdated.push(row.version)
+        }
+      }
+      return result
+    })
+  }
+
+  private planOptions(): { allowOutOfOrder?: boolean; allowMissing?: boolean; transactionalDdl: boolean } {
+    return { allowOutOfOrder: this.opts.allowOutOfOrder, allowMissing: this.opts.allowMissing, transactionalDdl: this.opts.adapter.capabilities.transactionalDdl }
+  }
+
+  private async locked<T>(signal: AbortSignal | undefined, fn: (signal: AbortSignal, lease: Lease) => Promise<T>): Promise<T> {
+    return withLease({
+      adapter: this.opts.adapter, emitter: this, set: this.set, owner: this.owner,
+      ttlMs: this.opts.lockTtlMs ?? 30_000, waitMs: this.opts.lockWaitMs ?? 120_000, signal,
+    }, fn)
+  }
+
+  private async run(direction: 'up' | 'down', opts: { dryRun?: boolean; signal?: AbortSignal }, input: { target?: string; steps?: number; kinds?: readonly MigrationKind[] }): Promise<RunResult> {
+    const available = await this.load()
+    if (opts.dryRun) {
+      const plan = computePlan({ available, applied: await this.opts.adapter.history.list(this.set), direction, ...input, options: this.planOptions() })
+      const err = planError(plan)
+      if (err) throw err
+      return { direction, dryRun: true, steps: [], plan, lockWaitMs: 0, blockedBy: blocked(plan) }
+    }
+    if (this.opts.adapter.preflight) this.emit('preflight', await this.opts.adapter.preflight(opts.signal))
+    const t0 = Date.now()
+    let lockWaitMs = 0
+    return this.locked(opts.signal, async (signal) => {
+      lockWaitMs = Date.now() - t0
+      await this.opts.adapter.history.ensure()
+      // Read history only now, under the lease: another process may have just migrated.
+      const applied = await this.opts.adapter.history.list(this.set)
+      const plan = computePlan({ available, applied, direction, ...input, options: this.planOptions() })
+      this.emit('plan', { direction, versions: plan.steps.map((s) => s.migration.version.raw), issues: plan.issues })
+      const err = planError(plan)
+      if (err) throw err
+      const steps: StepResult[] = []
+      for (const step of plan.steps) {
+        const limit = this.opts.migrationTimeoutMs
+        const stepSignal = limit ? AbortSignal.any([signal, timeoutSignal(limit, step.migration)]) : signal
+        steps.push(await runStep(step, {
+          adapter: this.opts.adapter, emitter: this, set: this.set, placeholders: this.opts.placeholders ?? {},
+          signal: stepSignal, now: this.now, appliedBy: appliedByHere(), toolVersion: TOOL_VERSION,
+        }))
+      }
+      const b = blocked(plan)
+      if (b) this.emit('migration:blocked', b)
+      return { direction, dryRun: false, steps, plan, lockWaitMs, blockedBy: b }
+    })
+  }
+}
+
+function blocked(plan: Plan): RunResult['blockedBy'] {
+  const m = plan.blockedBy
+  return m ? { version: m.version.raw, name: m.name, kind: m.kind } : undefined
+}
+
+function timeoutSignal(ms: number, m: Migration): AbortSignal {
+  const ctl = new AbortController()
+  const timer = setTimeout(() => ctl.abort(new StrataError('E_MIGRATION_TIMEOUT', `${m.file} exceeded the migration timeout of ${ms} ms`, { version: m.version.raw, file: m.file })), ms)
+  timer.unref()
+  return ctl.signal
+}
+

@@ -1,0 +1,202 @@
+import { StrataError, type StrataErrorCode } from './errors.js'
+import type { AppliedMigration, Migration, MigrationKind } from './types.js'
+import { hasDown } from './types.js'
+import { compareRaw, compareVersions, parseVersion, type Version } from './version.js'
+
+export interface PlanOptions {
+  /** Apply files older than the newest applied version instead of refusing them. */
+  allowOutOfOrder?: boolean
+  /** Treat applied versions missing on disk as warnings. */
+  allowMissing?: boolean
+  /** The adapter runs this migration's statements and history row in one transaction. */
+  transactionalDdl?: boolean
+}
+
+export interface PlanInput {
+  available: readonly Migration[]
+  applied: readonly AppliedMigration[]
+  direction: 'up' | 'down'
+  /** up: apply up to and including this version. down: roll back every version above it. */
+  target?: string
+  /** down: how many applied migrations to roll back (default 1 unless target is set). */
+  steps?: number
+  /** up: kinds to apply; a pending migration of another kind stops the plan there (default: all). */
+  kinds?: readonly MigrationKind[]
+  options?: PlanOptions
+}
+
+export interface PlanStep {
+  readonly migration: Migration
+  readonly direction: 'up' | 'down'
+  /** First statement (or journaled execute call) to run; > 0 when resuming a partial row. */
+  readonly resumeFrom: number
+  /** Journal of statements already done, carried into the new attempt. */
+  readonly priorHashes: readonly string[]
+  readonly row?: AppliedMigration
+}
+
+export type IssueCode = StrataErrorCode | 'W_PARTIAL_ROW' | 'W_FAILED_ROW'
+
+export interface PlanIssue {
+  readonly code: IssueCode
+  readonly severity: 'error' | 'warning'
+  readonly message: string
+  readonly version?: string
+  readonly file?: string
+  readonly statementIndex?: number
+  readonly statement?: string
+}
+
+export interface Plan {
+  readonly direction: 'up' | 'down'
+  readonly steps: readonly PlanStep[]
+  readonly issues: readonly PlanIssue[]
+  /** up: the first pending migration not run because its kind was not selected. */
+  readonly blockedBy?: Migration
+}
+
+const LIVE: ReadonlySet<string> = new Set(['applied', 'baselined', 'failed', 'running'])
+const DONE: ReadonlySet<string> = new Set(['applied', 'baselined'])
+
+function duplicateIssues(available: readonly Migration[]): PlanIssue[] {
+  const issues: PlanIssue[] = []
+  for (let i = 1; i < available.length; i++) {
+    const a = available[i - 1] as Migration
+    const b = available[i] as Migration
+    if (compareVersions(a.version, b.version) === 0) {
+      issues.push({ code: 'E_DUPLICATE_VERSION', severity: 'error', version: b.version.raw, file: b.file, message: `duplicate version ${b.version.raw}: ${a.file} and ${b.file}` })
+    }
+  }
+  return issues
+}
+
+function sortedByVersion<T extends { version: Version }>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => compareVersions(a.version, b.version))
+}
+
+/** Checks an interrupted row's journal against the file: applied statements must be unchanged. */
+function resumeIssue(m: Migration, row: AppliedMigration): PlanIssue | undefined {
+  const current = m.statements
+  if (!current) return undefined
+  for (let i = 0; i < row.statementsDone; i++) {
+    const stmt = current[i]
+    if (!stmt || stmt.hash !== row.statementHashes[i]) {
+      return {
+        code: 'E_PARTIAL_EDITED',
+        severity: 'error',
+        version: m.version.raw,
+        file: m.file,
+        statementIndex: i + 1,
+        statement: stmt?.text,
+        message: `${m.file}: statement ${i + 1} was already applied by an interrupted run and has since been ${stmt ? 'edited' : 'removed'}` +
+          (stmt ? `: ${stmt.text}` : '') + '. Restore it (only the unapplied tail may change), or repair the row.',
+      }
+    }
+  }
+  return undefined
+}
+
+function historyIssues(input: PlanInput, index: (raw: string) => Migration | undefined): PlanIssue[] {
+  const issues: PlanIssue[] = []
+  for (const row of input.applied) {
+    if (!LIVE.has(row.status)) continue
+    const m = index(row.version)
+    if (!m) {
+      issues.push({ code: 'E_MISSING_FILE', severity: input.options?.allowMissing ? 'warning' : 'error', version: row.version, message: `version ${row.version} (${row.name}) is recorded as ${row.status} but no file has that version` })
+      continue
+    }
+    if (DONE.has(row.status) && row.checksum !== m.checksum) {
+      issues.push({ code: 'E_CHECKSUM_MISMATCH', severity: 'error', version: row.version, file: m.file, message: `${m.file} changed after it was applied (checksum ${row.checksum.slice(0, 12)}… recorded, ${m.checksum.slice(0, 12)}… on disk); revert it, or run repair if the edit is intended` })
+    }
+    if (!DONE.has(row.status)) {
+      issues.push({ code: row.status === 'failed' ? 'W_FAILED_ROW' : 'W_PARTIAL_ROW', severity: 'warning', version: row.version, file: m.file, message: `${m.file} is ${row.status} with ${row.statementsDone}/${row.statementsTotal} statements done${row.error ? `: ${row.error}` : ''}` })
+      const edited = resumeIssue(m, row)
+      if (edited) issues.push(edited)
+    }
+  }
+  return issues
+}
+
+function planUp(input: PlanInput, rows: Map<string, AppliedMigration>, key: (raw: string) => string, issues: PlanIssue[]): { steps: PlanStep[]; blockedBy?: Migration } {
+  const kinds = input.kinds ?? ['schema', 'data']
+  const target = input.target === undefined ? undefined : parseVersion(input.target)
+  const newestDone = [...rows.values()].filter((r) => LIVE.has(r.status)).map((r) => r.version).sort(compareRaw).at(-1)
+  const steps: PlanStep[] = []
+  for (const m of input.available) {
+    if (target && compareVersions(m.version, target) > 0) break
+    const row = rows.get(key(m.version.raw))
+    if (row && DONE.has(row.status)) continue
+    const interrupted = row && (row.status === 'failed' || row.status === 'running')
+    if (!interrupted && newestDone && compareRaw(m.version.raw, newestDone) < 0) {
+      const severity = input.options?.allowOutOfOrder ? 'warning' : 'error'
+      issues.push({ code: 'E_OUT_OF_ORDER', severity, version: m.version.raw, file: m.file, message: `${m.file} is older than the newest applied version ${newestDone}; renumber it, or allow out-of-order` })
+    }
+    if (!kinds.includes(m.kind)) return { steps, blockedBy: m }
+    // A failed transactional attempt left nothing behind, so it reruns whole.
+    const atomic = input.options?.transactionalDdl === true && m.transactional
+    const resumeFrom = interrupted && !atomic ? row.statementsDone : 0
+    steps.push({ migration: m, direction: 'up', resumeFrom, priorHashes: row && resumeFrom > 0 ? row.statementHashes.slice(0, resumeFrom) : [], row })
+  }
+  return { steps }
+}
+
+function planDown(input: PlanInput, index: (raw: string) => Migration | undefined, issues: PlanIssue[]): PlanStep[] {
+  const live = input.applied.filter((r) => LIVE.has(r.status)).sort((a, b) => compareRaw(b.version, a.version))
+  let chosen: AppliedMigration[]
+  if (input.target !== undefined) {
+    const target = parseVersion(input.target)
+    if (target.parts.some((p) => p !== 0) && !input.available.some((m) => compareVersions(m.version, target) === 0)) {
+      issues.push({ code: 'E_UNKNOWN_TARGET', severity: 'error', version: input.target, message: `target version ${input.target} is not a known migration (use 0 to roll back everything)` })
+      return []
+    }
+    chosen = live.filter((r) => compareRaw(r.version, input.target as string) > 0)
+  } else {
+    chosen = live.slice(0, input.steps ?? 1)
+  }
+  const steps: PlanStep[] = []
+  for (const row of chosen) {
+    const m = index(row.version)
+    if (!m) continue // reported as E_MISSING_FILE by historyIssues
+    if (!hasDown(m)) {
+      issues.push({ code: 'E_NO_DOWN', severity: 'error', version: m.version.raw, file: m.file, message: `${m.file} has no down migration (add a .down.${m.format} twin or export down()); nothing was rolled back` })
+    }
+    steps.push({ migration: m, direction: 'down', resumeFrom: 0, priorHashes: [], row })
+  }
+  return steps
+}
+
+/**
+ * Pure planning: decides what runs, and detects duplicate versions, applied versions missing on disk,
+ * checksum drift, out-of-order files and partial or failed rows. Never does I/O.
+ */
+export function computePlan(input: PlanInput): Plan {
+  const available = sortedByVersion(input.available)
+  const key = (raw: string): string => parseVersion(raw).parts.join('.')
+  const byKey = new Map(available.map((m) => [key(m.version.raw), m]))
+  const rows = new Map(input.applied.map((r) => [key(r.version), r]))
+  const issues = duplicateIssues(available)
+  issues.push(...historyIssues({ ...input, available }, (raw) => byKey.get(key(raw))))
+  if (input.direction === 'up' && input.target !== undefined && !byKey.has(key(input.target))) {
+    issues.push({ code: 'E_UNKNOWN_TARGET', severity: 'error', version: input.target, message: `target version ${input.target} is not a known migration` })
+    return { direction: 'up', steps: [], issues }
+  }
+  if (input.direction === 'down') {
+    return { direction: 'down', steps: planDown({ ...input, available }, (raw) => byKey.get(key(raw)), issues), issues }
+  }
+  const { steps, blockedBy } = planUp({ ...input, available }, rows, key, issues)
+  return { direction: 'up', steps, issues, blockedBy }
+}
+
+/** The first error of a plan as a StrataError, or undefined when the plan may run. */
+export function planError(plan: Plan): StrataError | undefined {
+  const first = plan.issues.find((i) => i.severity === 'error')
+  if (!first) return undefined
+  const more = plan.issues.filter((i) => i.severity === 'error').length - 1
+  return new StrataError(first.code as StrataErrorCode, more > 0 ? `${first.message} (and ${more} more problem${more > 1 ? 's' : ''})` : first.message, {
+    version: first.version,
+    file: first.file,
+    statementIndex: first.statementIndex,
+    statement: first.statement,
+    details: { issues: plan.issues },
+  })
+}

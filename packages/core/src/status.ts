@@ -1,0 +1,70 @@
+import type { AppliedMigration, Migration } from './types.js'
+import { compareRaw } from './version.js'
+
+export type StatusState = 'applied' | 'baselined' | 'pending' | 'failed' | 'partial' | 'rolled_back' | 'missing'
+
+export interface StatusRow {
+  version: string
+  name: string
+  file: string | null
+  kind: string
+  state: StatusState
+  statementsDone: number
+  statementsTotal: number
+  startedAt: Date | null
+  finishedAt: Date | null
+  rolledBackAt: Date | null
+  durationMs: number | null
+  error: string | null
+  checksumChanged: boolean
+}
+
+function stateOf(row: AppliedMigration | undefined): StatusState {
+  if (!row) return 'pending'
+  if (row.status === 'running') return 'partial'
+  if (row.status === 'failed') return row.statementsDone > 0 ? 'partial' : 'failed'
+  return row.status
+}
+
+/** One row per version, on disk or in history, in version order. Pure. */
+export function computeStatus(available: readonly Migration[], applied: readonly AppliedMigration[]): StatusRow[] {
+  const rows = new Map(applied.map((r) => [r.version, r]))
+  const out: StatusRow[] = available.map((m) => {
+    const row = rows.get(m.version.raw)
+    rows.delete(m.version.raw)
+    return {
+      version: m.version.raw,
+      name: m.name,
+      file: m.file,
+      kind: m.kind,
+      state: stateOf(row),
+      statementsDone: row?.statementsDone ?? 0,
+      statementsTotal: row?.statementsTotal || m.statements?.length || 0,
+      startedAt: row?.startedAt ?? null,
+      finishedAt: row?.finishedAt ?? null,
+      rolledBackAt: row?.rolledBackAt ?? null,
+      durationMs: row?.durationMs ?? null,
+      error: row?.error ?? null,
+      checksumChanged: row !== undefined && (row.status === 'applied' || row.status === 'baselined') && row.checksum !== m.checksum,
+    }
+  })
+  for (const row of rows.values()) {
+    out.push({
+      version: row.version, name: row.name, file: null, kind: row.kind,
+      state: row.status === 'rolled_back' ? 'rolled_back' : 'missing',
+      statementsDone: row.statementsDone, statementsTotal: row.statementsTotal,
+      startedAt: row.startedAt, finishedAt: row.finishedAt, rolledBackAt: row.rolledBackAt,
+      durationMs: row.durationMs, error: row.error, checksumChanged: false,
+    })
+  }
+  return out.sort((a, b) => compareRaw(a.version, b.version))
+}
+
+/** The schema version of a set: its highest applied (or baselined) version. */
+export function currentVersion(applied: readonly AppliedMigration[]): string | undefined {
+  return applied
+    .filter((r) => r.status === 'applied' || r.status === 'baselined')
+    .map((r) => r.version)
+    .sort(compareRaw)
+    .at(-1)
+}
