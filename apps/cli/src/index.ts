@@ -1,1 +1,3 @@
-export {}
+export { main } from './main.js'
+export { buildProgram } from './program.js'
+export type { StrataConfig } from './config.js'

@@ -5,6 +5,8 @@ import { computePlan, planError, type Plan, type PlanIssue } from './plan.js'
 import { appliedByHere, newOwnerId, TOOL_VERSION } from './identity.js'
 import { runStep, type StepResult } from './run-step.js'
 import { computeStatus, currentVersion, type StatusRow } from './status.js'
+import { buildReport, type SetReport } from './report.js'
+import { validateSet, type ValidationReport } from './validate.js'
 import type { Adapter, AppliedMigration, Lease, Migration, MigrationKind } from './types.js'
 import { compareRaw, compareVersions, parseVersion } from './version.js'
 import { withLease } from './with-lease.js'
@@ -106,6 +108,19 @@ export class Migrator extends TypedEmitter {
     const [available, applied] = await Promise.all([this.load(), this.opts.adapter.history.list(this.set)])
     const plan = computePlan({ available, applied, direction: 'up', options: this.planOptions() })
     return { set: this.set, current: currentVersion(applied), rows: computeStatus(available, applied), issues: plan.issues }
+  }
+
+  /** Checksums, missing files, order, partial rows, and the live schema against the applied files. Read-only. */
+  async validate(): Promise<ValidationReport> {
+    const [available, applied] = await Promise.all([this.load(), this.opts.adapter.history.list(this.set)])
+    return validateSet({ available, applied, adapter: this.opts.adapter, placeholders: this.opts.placeholders ?? {}, options: this.planOptions() })
+  }
+
+  /** Schema version, counts, durations, last errors, agreement waits and lock state. Read-only. */
+  async report(): Promise<SetReport> {
+    const [available, applied, lock] = await Promise.all([this.load(), this.opts.adapter.history.list(this.set), this.opts.adapter.lock.inspect(this.set)])
+    const plan = computePlan({ available, applied, direction: 'up', options: this.planOptions() })
+    return buildReport(this.set, available, applied, lock, plan.issues)
   }
 
   /** The plan without taking the lock (dry run). */

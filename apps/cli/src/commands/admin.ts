@@ -1,0 +1,100 @@
+import { StrataError, messageOf } from '@strata/core'
+import { withMigrator } from '../context.js'
+import { fmtDate, fmtMs, type Output } from '../output.js'
+import type { Settings } from '../settings.js'
+
+export async function baselineCommand(s: Settings, out: Output, version: string): Promise<unknown> {
+  return withMigrator(s, out, async (m, adapter) => {
+    if (adapter.createTarget) await adapter.createTarget()
+    await adapter.history.ensure()
+    const versions = await m.baseline(version)
+    out.print(versions.length ? `baselined ${versions.join(', ')} in set "${s.set}"` : `nothing to baseline up to ${version}`)
+    return { ok: true, command: 'baseline', db: s.db, set: s.set, baselined: versions }
+  })
+}
+
+export async function repairCommand(s: Settings, out: Output): Promise<unknown> {
+  return withMigrator(s, out, async (m) => {
+    const r = await m.repair()
+    for (const v of r.checksumsUpdated) out.print(`accepted the new checksum of ${v}`)
+    for (const v of r.rowsCleared) out.print(`cleared the failed row of ${v}; it will run again from its first statement`)
+    if (!r.checksumsUpdated.length && !r.rowsCleared.length) out.print('nothing to repair')
+    return { ok: true, command: 'repair', db: s.db, set: s.set, ...r }
+  })
+}
+
+export async function lockStatusCommand(s: Settings, out: Output): Promise<unknown> {
+  return withMigrator(s, out, async (_m, adapter) => {
+    const lock = await adapter.lock.inspect(s.set)
+    const expired = lock?.expiresAt ? lock.expiresAt.getTime() < Date.now() : false
+    if (!lock) out.print(`set "${s.set}": not locked`)
+    else out.print(`set "${s.set}": locked by ${lock.owner} since ${fmtDate(lock.acquiredAt)}, lease until ${fmtDate(lock.expiresAt)}${expired ? ' (expired)' : ''}`)
+    return { ok: true, command: 'lock status', db: s.db, set: s.set, locked: lock !== null && !expired, lock }
+  })
+}
+
+export async function lockReleaseCommand(s: Settings, out: Output, o: { force?: boolean }): Promise<unknown> {
+  if (!o.force) throw new StrataError('E_USAGE', 'lock release removes the lock whoever holds it: pass --force to confirm')
+  return withMigrator(s, out, async (_m, adapter) => {
+    const before = await adapter.lock.inspect(s.set)
+    await adapter.lock.forceRelease(s.set)
+    out.print(before ? `released the lock of set "${s.set}" held by ${before.owner}` : `set "${s.set}" was not locked`)
+    return { ok: true, command: 'lock release', db: s.db, set: s.set, released: before }
+  })
+}
+
+export async function reportCommand(s: Settings, out: Output, o: { format?: string }): Promise<unknown> {
+  const format = o.format ?? (out.json ? 'json' : 'summary')
+  if (!['json', 'summary', 'markdown'].includes(format)) throw new StrataError('E_USAGE', `--format must be json, summary or markdown, got "${format}"`)
+  return withMigrator(s, out, async (m) => {
+    const r = await m.report()
+    const doc = { ok: true, command: 'report', db: s.db, ...r }
+    if (format === 'json' && !out.json) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`)
+    const lines = [
+      `schema version: ${r.schemaVersion ?? '(none)'}`,
+      `migrations: ${Object.entries(r.counts).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'}`,
+      `total apply time: ${fmtMs(r.totalDurationMs)}${r.slowest ? `, slowest ${r.slowest.version} (${fmtMs(r.slowest.durationMs)})` : ''}`,
+      `schema agreement waits: total ${fmtMs(r.agreementWaitMs.total)}, max ${fmtMs(r.agreementWaitMs.max)}`,
+      `last applied: ${r.lastApplied ? `${r.lastApplied.version} at ${fmtDate(r.lastApplied.at)}` : '(none)'}`,
+      `lock: ${r.lock ? `held by ${r.lock.owner} until ${fmtDate(r.lock.expiresAt)}` : 'free'}`,
+      ...r.lastErrors.map((e) => `error in ${e.version} at ${fmtDate(e.at)}: ${e.error.split('\n')[0]}`),
+      ...r.issues.map((i) => `${i.severity}: ${i.message}`),
+    ]
+    if (format === 'markdown') out.print([`# Strata report: ${s.db}, set "${s.set}"`, '', ...lines.map((l) => `- ${l}`)].join('\n'))
+    if (format === 'summary') out.print(lines.join('\n'))
+    return doc
+  })
+}
+
+export async function healthCommand(s: Settings, out: Output, compat: { appVersion?: string; minimumSupported?: string }): Promise<unknown> {
+  return withMigrator(s, out, async (m, adapter) => {
+    const checks: { name: string; ok: boolean; detail: string }[] = [{ name: 'connection', ok: true, detail: `connected to ${s.db}` }]
+    try {
+      const p = adapter.preflight ? await adapter.preflight() : {}
+      const nodes = p.nodes ?? []
+      checks.push({ name: 'nodes', ok: true, detail: nodes.length ? `${nodes.filter((n) => n.up).length}/${nodes.length} up, schema in agreement` : (p.serverVersion ?? 'single server') })
+    } catch (err) {
+      checks.push({ name: 'nodes', ok: false, detail: messageOf(err) })
+    }
+    const report = await m.report()
+    const lockExpired = report.lock?.expiresAt ? report.lock.expiresAt.getTime() < Date.now() : false
+    checks.push({ name: 'lock', ok: true, detail: report.lock ? `held by ${report.lock.owner}${lockExpired ? ' (expired: the next run takes it over)' : ''}` : 'free' })
+    const broken = (report.counts.failed ?? 0) + (report.counts.partial ?? 0) + (report.counts.missing ?? 0)
+    checks.push({ name: 'history', ok: broken === 0, detail: broken ? `${broken} failed, partial or missing migration(s)` : `schema version ${report.schemaVersion ?? '(none)'}` })
+    const { checkCompatibility } = await import('@strata/core')
+    if (compat.appVersion) {
+      const c = checkCompatibility(report.schemaVersion ?? undefined, { schemaVersion: compat.appVersion, minimumSupported: compat.minimumSupported })
+      checks.push({ name: 'compatibility', ok: c.ok, detail: c.message })
+    }
+    const ok = checks.every((c) => c.ok)
+    out.table(['check', 'status', 'detail'], checks.map((c) => [c.name, c.ok ? out.c.green('ok') : out.c.red('FAIL'), c.detail]))
+    const doc = { ok, command: 'health', db: s.db, set: s.set, checks }
+    if (!ok) {
+      out.document(doc)
+      const failed = checks.find((c) => !c.ok) as { name: string; detail: string }
+      const code = failed.name === 'nodes' ? 'E_CLUSTER_UNHEALTHY' : failed.name === 'compatibility' ? 'E_INCOMPATIBLE_SCHEMA' : 'E_VALIDATION'
+      throw new StrataError(code, `unhealthy: ${failed.name}: ${failed.detail}`, { details: { reported: true } })
+    }
+    return doc
+  })
+}

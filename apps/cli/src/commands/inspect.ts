@@ -1,0 +1,55 @@
+import { StrataError, type AppliedMigration, type StatusRow } from '@strata/core'
+import { withMigrator } from '../context.js'
+import { fmtDate, fmtMs, type Output } from '../output.js'
+import type { Settings } from '../settings.js'
+
+function stateCell(r: StatusRow, out: Output): string {
+  const c = out.c
+  switch (r.state) {
+    case 'applied': return r.checksumChanged ? c.yellow('applied (changed!)') : c.green('applied')
+    case 'baselined': return c.green('baselined')
+    case 'pending': return c.cyan('pending')
+    case 'partial': return c.yellow(`partial ${r.statementsDone}/${r.statementsTotal}`)
+    case 'failed': return c.red('failed')
+    case 'rolled_back': return c.dim('rolled back')
+    case 'missing': return c.red('missing file')
+  }
+}
+
+export async function statusCommand(s: Settings, out: Output): Promise<unknown> {
+  return withMigrator(s, out, async (m) => {
+    const st = await m.status()
+    out.print(`${s.db} set "${s.set}" — schema version ${st.current ?? '(none)'}`)
+    out.table(['version', 'name', 'state', 'kind', 'started', 'finished', 'duration'], st.rows.map((r) => [
+      r.version, r.name, stateCell(r, out), r.kind, fmtDate(r.startedAt), fmtDate(r.rolledBackAt ?? r.finishedAt), fmtMs(r.durationMs),
+    ]))
+    for (const i of st.issues) out.log(out.c.yellow(`! ${i.message}`))
+    const counts = Object.fromEntries(['applied', 'baselined', 'pending', 'partial', 'failed', 'rolled_back', 'missing'].map((k) => [k, st.rows.filter((r) => r.state === k).length]))
+    return { ok: true, command: 'status', db: s.db, set: s.set, current: st.current ?? null, counts, rows: st.rows, issues: st.issues }
+  })
+}
+
+export async function historyCommand(s: Settings, out: Output): Promise<unknown> {
+  return withMigrator(s, out, async (m) => {
+    const rows = await m.history()
+    out.table(['version', 'name', 'status', 'statements', 'started', 'finished', 'duration', 'by', 'error'], rows.map((r: AppliedMigration) => [
+      r.version, r.name, r.status, `${r.statementsDone}/${r.statementsTotal}`, fmtDate(r.startedAt), fmtDate(r.rolledBackAt ?? r.finishedAt),
+      fmtMs(r.durationMs), r.appliedBy, (r.error ?? '').split('\n')[0]?.slice(0, 60) ?? '',
+    ]))
+    return { ok: true, command: 'history', db: s.db, set: s.set, rows }
+  })
+}
+
+export async function validateCommand(s: Settings, out: Output): Promise<unknown> {
+  return withMigrator(s, out, async (m) => {
+    const report = await m.validate()
+    for (const i of report.issues) out.print(`${i.severity === 'error' ? out.c.red('✗') : out.c.yellow('!')} ${i.code} ${i.message}`)
+    if (report.ok) out.print(out.c.green(`valid: ${report.checked.migrations} migrations, ${report.checked.applied} applied, live schema matches`))
+    const doc = { command: 'validate', db: s.db, set: s.set, ...report }
+    if (!report.ok) {
+      out.document(doc)
+      throw new StrataError('E_VALIDATION', `validation failed: ${report.issues.length} problem${report.issues.length > 1 ? 's' : ''}`, { details: { reported: true } })
+    }
+    return doc
+  })
+}

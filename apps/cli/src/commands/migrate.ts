@@ -1,0 +1,64 @@
+import { renderPlaceholders, type Plan, type RunResult } from '@strata/core'
+import { withMigrator } from '../context.js'
+import { fmtMs, type Output } from '../output.js'
+import type { Settings } from '../settings.js'
+
+function planDocument(plan: Plan, s: Settings): unknown {
+  return plan.steps.map((st) => {
+    const m = st.migration
+    const stmts = (st.direction === 'up' ? m.statements : m.downStatements) ?? []
+    return {
+      version: m.version.raw, name: m.name, file: st.direction === 'up' ? m.file : (m.downFile ?? m.file), kind: m.kind,
+      direction: st.direction, resumeFrom: st.resumeFrom,
+      statements: stmts.slice(st.resumeFrom).map((x) => renderPlaceholders(x.text, s.placeholders, { file: m.file })),
+      code: m.upFn !== undefined,
+    }
+  })
+}
+
+function printPlan(plan: Plan, s: Settings, out: Output): void {
+  if (!plan.steps.length) {
+    out.print(`nothing to ${plan.direction === 'up' ? 'apply' : 'roll back'} in set "${s.set}"`)
+    return
+  }
+  for (const step of planDocument(plan, s) as { version: string; file: string; statements: string[]; resumeFrom: number; code: boolean }[]) {
+    out.print(out.c.bold(`${step.version}  ${step.file}${step.resumeFrom ? `  (resume at statement ${step.resumeFrom + 1})` : ''}`))
+    if (step.code) out.print('  (code migration)')
+    step.statements.forEach((t, i) => out.print(`  ${i + 1 + step.resumeFrom}. ${t.split('\n').join('\n     ')};`))
+  }
+}
+
+function result(r: RunResult, s: Settings): Record<string, unknown> {
+  return {
+    ok: true, command: r.direction, db: s.db, set: s.set, dryRun: r.dryRun, lockWaitMs: r.lockWaitMs,
+    nothingToDo: !r.dryRun && r.steps.length === 0,
+    plan: r.dryRun ? planDocument(r.plan, s) : undefined,
+    steps: r.steps, warnings: r.plan.issues.filter((i) => i.severity === 'warning'), blockedBy: r.blockedBy,
+  }
+}
+
+function summary(r: RunResult, s: Settings, out: Output): void {
+  if (r.dryRun) return printPlan(r.plan, s, out)
+  if (!r.steps.length) return out.print(`nothing to ${r.direction === 'up' ? 'apply' : 'roll back'}: set "${s.set}" is up to date`)
+  const total = r.steps.reduce((a, x) => a + x.durationMs, 0)
+  out.print(`${r.direction === 'up' ? 'applied' : 'rolled back'} ${r.steps.length} migration${r.steps.length > 1 ? 's' : ''} in ${fmtMs(total)} (set "${s.set}")`)
+}
+
+export async function upCommand(s: Settings, out: Output, o: { target?: string; dryRun?: boolean; schemaOnly?: boolean; create?: boolean }): Promise<unknown> {
+  return withMigrator(s, out, async (m, adapter) => {
+    // Creating the keyspace/database is part of up (not of a dry run): history lives inside it.
+    if (!o.dryRun && o.create !== false && adapter.createTarget) await adapter.createTarget()
+    const r = await m.up({ target: o.target, dryRun: o.dryRun, kinds: o.schemaOnly ? ['schema'] : undefined })
+    summary(r, s, out)
+    return result(r, s)
+  })
+}
+
+export async function downCommand(s: Settings, out: Output, o: { steps?: string; to?: string; dryRun?: boolean }): Promise<unknown> {
+  const steps = o.steps === undefined ? undefined : Number(o.steps)
+  return withMigrator(s, out, async (m) => {
+    const r = await m.down({ steps, to: o.to, dryRun: o.dryRun })
+    summary(r, s, out)
+    return result(r, s)
+  })
+}

@@ -1,0 +1,26 @@
+import { Migrator, type Adapter } from '@strata/core'
+import { openAdapter } from './adapters.js'
+import type { Output } from './output.js'
+import { attachProgress } from './progress.js'
+import type { Settings } from './settings.js'
+
+/** Opens the adapter, builds a Migrator for the chosen set, runs fn, and always closes the connection. */
+export async function withMigrator<T>(s: Settings, out: Output, fn: (m: Migrator, adapter: Adapter) => Promise<T>): Promise<T> {
+  const adapter = await openAdapter(s)
+  try {
+    const migrator = new Migrator({
+      adapter,
+      dir: s.dir,
+      set: s.set,
+      placeholders: s.placeholders,
+      lockTtlMs: s.lockTtlMs,
+      lockWaitMs: s.lockWaitMs,
+      migrationTimeoutMs: s.migrationTimeoutMs,
+      allowOutOfOrder: s.allowOutOfOrder,
+    })
+    attachProgress(migrator, out)
+    return await fn(migrator, adapter)
+  } finally {
+    await adapter.close()
+  }
+}

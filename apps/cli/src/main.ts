@@ -1,0 +1,47 @@
+import { CommanderError } from 'commander'
+import { StrataError, exitCodeOf, messageOf } from '@strata/core'
+import type { DbName } from './config.js'
+import { Output } from './output.js'
+import { buildProgram } from './program.js'
+import type { CliOptions } from './settings.js'
+
+/** Runs the CLI; resolves to the process exit code (documented in the README). */
+export async function main(argv: readonly string[], fixedDb?: DbName): Promise<number> {
+  let code = 0
+  const program = buildProgram(async (fn) => {
+    const opts = program.opts<CliOptions>()
+    const out = new Output({ json: opts.json === true })
+    try {
+      const doc = await fn(out, opts)
+      out.document(doc)
+    } catch (err) {
+      code = exitCodeOf(err)
+      report(err, out)
+    }
+  }, fixedDb)
+  program.exitOverride()
+  program.configureOutput({ writeErr: (s) => process.stderr.write(s) })
+  try {
+    await program.parseAsync(argv as string[])
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version exit 0; every usage error is exit code 2.
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0
+      if (argv.includes('--json')) process.stdout.write(`${JSON.stringify({ ok: false, error: { code: 'E_USAGE', message: err.message } }, null, 2)}\n`)
+      return 2
+    }
+    throw err
+  }
+  return code
+}
+
+function report(err: unknown, out: Output): void {
+  const e = err instanceof StrataError ? err : undefined
+  const alreadyReported = e?.details?.reported === true
+  if (out.json && !alreadyReported) {
+    const error = e ? e.toJSON() : { code: 'E_INTERNAL', message: messageOf(err) }
+    process.stdout.write(`${JSON.stringify({ ok: false, error }, null, 2)}\n`)
+  }
+  out.log(out.c.red(`error${e ? ` ${e.code}` : ''}: ${messageOf(err)}`))
+  if (!e && err instanceof Error && err.stack && process.env.STRATA_DEBUG) out.log(err.stack)
+}

@@ -1,0 +1,90 @@
+import { Command, Option } from 'commander'
+import type { DbName } from './config.js'
+import { Output } from './output.js'
+import { resolveSettings, type CliOptions } from './settings.js'
+
+export type Runner = (fn: (out: Output, opts: CliOptions) => Promise<unknown>) => Promise<void>
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value]
+}
+
+/**
+ * The commander definitions of `strata` (and of `strata-scylladb` / `strata-cockroachdb`, which fix
+ * --db). Commands are loaded lazily so `--help` and no-op runs stay fast. Exported for the docs generator.
+ */
+export function buildProgram(run: Runner, fixedDb?: DbName): Command {
+  const name = fixedDb ? `strata-${fixedDb}` : 'strata'
+  const program = new Command(name)
+    .description(fixedDb ? `Strata schema migrations for ${fixedDb}` : 'Strata: schema migrations for ScyllaDB/Cassandra and CockroachDB')
+    .version('0.1.0')
+    .option('--json', 'print exactly one JSON document on stdout (logs go to stderr)')
+    .option('--dir <path>', 'migration directory (default migrations/<db>)')
+    .option('--set <name>', 'migration set: namespaces history and lock (default "default")')
+    .option('--config <file>', 'config file (default strata.config.{ts,js,json} in the working directory)')
+    .option('--var <name=value>', 'placeholder value for ${name} in migration files (repeatable)', collect)
+    .option('--lock-timeout <duration>', 'how long to wait for the migration lock, e.g. 120s')
+    .option('--lock-ttl <duration>', 'lease length; renewed while running, taken over after it lapses, e.g. 30s')
+    .option('--timeout <duration>', 'per-migration time limit, e.g. 300s')
+  if (!fixedDb) program.addOption(new Option('--db <database>', 'database (env STRATA_DB)').choices(['scylladb', 'cockroachdb']))
+  if (fixedDb !== 'cockroachdb') {
+    program
+      .option('--contact-points <list>', 'ScyllaDB contact points, comma-separated (env STRATA_SCYLLADB_CONTACT_POINTS)')
+      .option('--local-dc <name>', 'ScyllaDB local data center (env STRATA_SCYLLADB_LOCAL_DC)')
+      .option('--keyspace <name>', 'ScyllaDB keyspace (env STRATA_SCYLLADB_KEYSPACE)')
+      .option('--replication <spec>', 'keyspace replication when creating it: SimpleStrategy:1 or NetworkTopologyStrategy:dc1=3,dc2=3')
+  }
+  if (fixedDb !== 'scylladb') {
+    program
+      .option('--url <url>', 'CockroachDB/PostgreSQL connection URL (env STRATA_COCKROACHDB_URL)')
+      .option('--force-per-statement', 'run the CockroachDB code path (per-statement journal, no transactional DDL) on PostgreSQL')
+  }
+  const settings = (o: CliOptions) => resolveSettings(o, fixedDb)
+
+  program.command('up').description('apply pending migrations')
+    .option('--target <version>', 'apply up to and including this version')
+    .option('--dry-run', 'print the plan (files and statements) and touch nothing')
+    .option('--schema-only', 'stop before the first pending data migration')
+    .option('--no-create', 'do not create the keyspace/database if it is missing')
+    .option('--allow-out-of-order', 'apply files older than the newest applied version')
+    .action((o: { target?: string; dryRun?: boolean; schemaOnly?: boolean; create?: boolean; allowOutOfOrder?: boolean }) => run(async (out, g) => {
+      const { upCommand } = await import('./commands/migrate.js')
+      return upCommand(await settings({ ...g, allowOutOfOrder: o.allowOutOfOrder }), out, o)
+    }))
+  program.command('down').description('roll back applied migrations (default: the last one)')
+    .option('--steps <n>', 'how many migrations to roll back')
+    .option('--to <version>', 'roll back every migration after this version (0 for all)')
+    .option('--dry-run', 'print the plan and touch nothing')
+    .action((o: { steps?: string; to?: string; dryRun?: boolean }) => run(async (out, g) => {
+      const { downCommand } = await import('./commands/migrate.js')
+      return downCommand(await settings(g), out, o)
+    }))
+  program.command('status').description('one row per version: applied, pending, failed, partial, rolled back')
+    .action(() => run(async (out, g) => (await import('./commands/inspect.js')).statusCommand(await settings(g), out)))
+  program.command('history').description('every history row, newest first')
+    .action(() => run(async (out, g) => (await import('./commands/inspect.js')).historyCommand(await settings(g), out)))
+  program.command('validate').description('checksums, missing files, order, partial rows, and the live schema')
+    .action(() => run(async (out, g) => (await import('./commands/inspect.js')).validateCommand(await settings(g), out)))
+  program.command('create').description('write the next migration of the set from a template').argument('<description>')
+    .option('--format <format>', 'cql, sql or ts (default: the database\'s own)')
+    .option('--scheme <scheme>', 'version scheme of a new set: sequential, timestamp or semver')
+    .action((description: string, o: { format?: string; scheme?: string }) => run(async (out, g) => (await import('./commands/create.js')).createCommand(await settings(g), out, description, o)))
+  program.command('baseline').description('record every migration up to a version as applied without running it')
+    .requiredOption('--version <version>', 'last version the existing database already has')
+    .action((o: { version: string }) => run(async (out, g) => (await import('./commands/admin.js')).baselineCommand(await settings(g), out, o.version)))
+  program.command('repair').description('accept new checksums of edited applied files; clear failed rows so they rerun')
+    .action(() => run(async (out, g) => (await import('./commands/admin.js')).repairCommand(await settings(g), out)))
+  const lock = program.command('lock').description('inspect or release the migration lock')
+  lock.command('status').description('who holds the lock, and until when')
+    .action(() => run(async (out, g) => (await import('./commands/admin.js')).lockStatusCommand(await settings(g), out)))
+  lock.command('release').description('remove the lock whoever holds it').option('--force', 'confirm')
+    .action((o: { force?: boolean }) => run(async (out, g) => (await import('./commands/admin.js')).lockReleaseCommand(await settings(g), out, o)))
+  program.command('report').description('schema version, counts, durations, last errors, agreement waits')
+    .option('--format <format>', 'json, summary or markdown')
+    .action((o: { format?: string }) => run(async (out, g) => (await import('./commands/admin.js')).reportCommand(await settings(g), out, o)))
+  program.command('health').description('connectivity, nodes and agreement, lock, history, compatibility; exit 0 only when healthy')
+    .option('--app-version <version>', 'schema version the app was built for (compatibility check)')
+    .option('--minimum-supported <version>', 'oldest schema version the app supports')
+    .action((o: { appVersion?: string; minimumSupported?: string }) => run(async (out, g) => (await import('./commands/admin.js')).healthCommand(await settings(g), out, o)))
+  return program
+}

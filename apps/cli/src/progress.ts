@@ -1,0 +1,37 @@
+import type { Migrator } from '@strata/core'
+import { fmtMs, type Output } from './output.js'
+
+/** Renders migrator events as progress lines on stderr; live statement counters on a terminal. */
+export function attachProgress(m: Migrator, out: Output): void {
+  const c = out.c
+  let live = false
+  const clearLive = (): void => {
+    if (live) process.stderr.write('\r\x1b[K')
+    live = false
+  }
+  m.on('file:ignored', (e) => out.log(c.dim(`ignored ${e.file}: ${e.reason}`)))
+  m.on('lock:waiting', (e) => out.log(c.yellow(`waiting for the migration lock of set "${e.set}" held by ${e.holder?.owner ?? 'another process'}…`)))
+  m.on('lock:lost', (e) => out.log(c.red(e.error.message)))
+  m.on('migration:start', (e) => {
+    const resume = e.resumeFrom > 0 ? ` (resuming at statement ${e.resumeFrom + 1})` : ''
+    out.log(`${e.direction === 'up' ? '→' : '←'} ${e.version} ${e.name}${resume}`)
+  })
+  m.on('statement:done', (e) => {
+    if (!out.interactive) return
+    clearLive()
+    process.stderr.write(c.dim(`  statement ${e.index}/${e.total || '?'} ${fmtMs(e.durationMs)}`))
+    live = true
+  })
+  m.on('statement:skipped', (e) => out.log(c.dim(`  statement ${e.index} skipped: ${e.reason}`)))
+  m.on('migration:done', (e) => {
+    clearLive()
+    const wait = e.agreementWaitMs ? `, schema agreement ${fmtMs(e.agreementWaitMs)}` : ''
+    out.log(c.green(`  ✓ ${e.version} ${e.direction === 'up' ? 'applied' : 'rolled back'} (${e.statements} statements, ${fmtMs(e.durationMs)}${wait})`))
+  })
+  m.on('migration:failed', (e) => {
+    clearLive()
+    out.log(c.red(`  ✗ ${e.version} failed`))
+  })
+  m.on('migration:blocked', (e) => out.log(c.yellow(`stopped before ${e.version} ${e.name}: a ${e.kind} migration (run it explicitly)`)))
+  m.on('log', (e) => out.log(`  ${e.message}`))
+}
