@@ -79,12 +79,3 @@ export function parseReplication(text: string): Replication {
   }
   throw new StrataError('E_USAGE', `unknown replication "${text}" (SimpleStrategy:N or NetworkTopologyStrategy:dc=N,…)`)
 }
-
-/** Parses a duration such as 300s, 5m, 1500ms or a bare number of seconds. */
-export function parseDuration(text: string, what: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim())
-  if (!m) throw new StrataError('E_CONFIG', `${what}: "${text}" is not a duration (e.g. 300s, 5m, 1500ms)`)
-  const n = Number(m[1])
-  const unit = m[2] ?? 's'
-  return Math.round(n * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const)[unit as 'ms' | 's' | 'm' | 'h'])
-}

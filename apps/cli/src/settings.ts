@@ -1,5 +1,5 @@
-import { StrataError } from '@strata/core'
-import { DATABASES, loadConfigFile, parseDuration, parseReplication, type DbName, type Replication, type StrataConfig } from './config.js'
+import { StrataError, parseDurationMs as parseDuration } from '@strata/core'
+import { DATABASES, loadConfigFile, parseReplication, type DbName, type Replication, type StrataConfig } from './config.js'
 
 /** Global and per-database options as commander parses them. */
 export interface CliOptions {

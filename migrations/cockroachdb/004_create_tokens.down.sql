@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS access_tokens;
+DROP TABLE IF EXISTS refresh_tokens;

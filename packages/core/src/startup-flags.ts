@@ -1,0 +1,45 @@
+import { StrataError } from './errors.js'
+
+export interface StartupFlags {
+  auto: boolean
+  force: boolean
+  validate: boolean
+  /** Lock wait and per-migration time limit. */
+  timeoutMs: number
+}
+
+const DEFAULT_TIMEOUT_MS = 300_000
+
+function bool(env: Readonly<Record<string, string | undefined>>, name: string): boolean | undefined {
+  const v = env[name]?.trim().toLowerCase()
+  if (v === undefined || v === '') return undefined
+  if (['true', '1', 'yes', 'on'].includes(v)) return true
+  if (['false', '0', 'no', 'off'].includes(v)) return false
+  throw new StrataError('E_CONFIG', `${name}="${env[name]}" is not a boolean (true/false)`)
+}
+
+/** 300s, 5m, 1500ms, or a bare number of seconds (as in SCYLLADB_MIGRATION_TIMEOUT=300s). */
+export function parseDurationMs(text: string, name: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim())
+  if (!m) throw new StrataError('E_CONFIG', `${name}="${text}" is not a duration (e.g. 300s, 5m)`)
+  const unit = (m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'
+  return Math.round(Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit])
+}
+
+/**
+ * Flags for one database: `<DB>_AUTO_MIGRATE`, `<DB>_FORCE_MIGRATION`, `<DB>_MIGRATION_TIMEOUT`,
+ * `<DB>_VALIDATE_SCHEMA` override the global AUTO_MIGRATE, FORCE_MIGRATION, MIGRATION_TIMEOUT, VALIDATE_SCHEMA.
+ */
+export function readStartupFlags(env: Readonly<Record<string, string | undefined>>, dbName: string): StartupFlags {
+  const p = dbName.toUpperCase().replace(/[^A-Z0-9]/g, '_')
+  const pick = (name: string): boolean | undefined => bool(env, `${p}_${name}`) ?? bool(env, name)
+  const force = pick('FORCE_MIGRATION') ?? false
+  const timeoutText = env[`${p}_MIGRATION_TIMEOUT`] ?? env.MIGRATION_TIMEOUT
+  return {
+    force,
+    // FORCE_MIGRATION implies applying schema migrations too.
+    auto: force || (pick('AUTO_MIGRATE') ?? false),
+    validate: pick('VALIDATE_SCHEMA') ?? false,
+    timeoutMs: timeoutText ? parseDurationMs(timeoutText, env[`${p}_MIGRATION_TIMEOUT`] ? `${p}_MIGRATION_TIMEOUT` : 'MIGRATION_TIMEOUT') : DEFAULT_TIMEOUT_MS,
+  }
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest'
+import { MemoryAdapter, MemoryDatabase } from './memory-adapter.js'
+import { migrateOnStartup, type StartupLogger } from './startup.js'
+import { readStartupFlags } from './startup-flags.js'
+import { sqlMigration } from './test-helpers.js'
+
+const quiet = (): StartupLogger & { warnings: string[] } => {
+  const warnings: string[] = []
+  return { warnings, info: () => {}, warn: (m) => void warnings.push(m) }
+}
+const semver = ['1.0.0', '1.1.0'].map((v) => sqlMigration(v, [`CREATE TABLE t${v.replace(/\./g, '_')} (id int)`]))
+
+describe('start-up flags', () => {
+  it('reads global flags with per-database overrides', () => {
+    expect(readStartupFlags({}, 'scylladb')).toEqual({ auto: false, force: false, validate: false, timeoutMs: 300_000 })
+    expect(readStartupFlags({ AUTO_MIGRATE: 'true', SCYLLADB_AUTO_MIGRATE: 'false' }, 'scylladb').auto).toBe(false)
+    expect(readStartupFlags({ AUTO_MIGRATE: 'true', SCYLLADB_AUTO_MIGRATE: 'false' }, 'cockroachdb').auto).toBe(true)
+    expect(readStartupFlags({ FORCE_MIGRATION: 'true' }, 'scylladb')).toMatchObject({ force: true, auto: true })
+    expect(readStartupFlags({ SCYLLADB_MIGRATION_TIMEOUT: '300s', SCYLLADB_VALIDATE_SCHEMA: 'true' }, 'scylladb')).toMatchObject({ timeoutMs: 300_000, validate: true })
+    expect(readStartupFlags({ COCKROACHDB_MIGRATION_TIMEOUT: '2m' }, 'cockroachdb').timeoutMs).toBe(120_000)
+  })
+
+  it('refuses flags it cannot read, naming them', () => {
+    expect(() => readStartupFlags({ AUTO_MIGRATE: 'maybe' }, 'scylladb')).toThrowError(expect.objectContaining({ code: 'E_CONFIG', message: expect.stringContaining('AUTO_MIGRATE') }))
+    expect(() => readStartupFlags({ SCYLLADB_MIGRATION_TIMEOUT: 'soon' }, 'scylladb')).toThrowError(expect.objectContaining({ message: expect.stringContaining('SCYLLADB_MIGRATION_TIMEOUT') }))
+  })
+})
+
+describe('migrateOnStartup', () => {
+  it('only checks without flags: warns about pending migrations and applies nothing', async () => {
+    const adapter = new MemoryAdapter()
+    const log = quiet()
+    const [r] = await migrateOnStartup({ databases: [{ name: 'scylladb', adapter, migrations: semver }], env: {}, logger: log })
+    expect(r).toMatchObject({ mode: 'check', applied: [], pending: ['1.0.0', '1.1.0'] })
+    expect(log.warnings.join()).toContain('2 migration(s) pending')
+    expect(adapter.db.executed).toEqual([])
+  })
+
+  it('applies schema migrations with AUTO_MIGRATE and stops before data migrations without FORCE_MIGRATION', async () => {
+    const db = new MemoryDatabase()
+    const migrations = [...semver, sqlMigration('1.2.0', ['UPDATE t SET x = 1'], { kind: 'data' })]
+    const log = quiet()
+    const [auto] = await migrateOnStartup({ databases: [{ name: 'scylladb', adapter: new MemoryAdapter({ db }), migrations }], env: { AUTO_MIGRATE: 'true' }, logger: log })
+    expect(auto?.applied.map((s) => s.version)).toEqual(['1.0.0', '1.1.0'])
+    expect(log.warnings.join()).toContain('FORCE_MIGRATION')
+    const [forced] = await migrateOnStartup({ databases: [{ name: 'scylladb', adapter: new MemoryAdapter({ db }), migrations }], env: { SCYLLADB_FORCE_MIGRATION: 'true' }, logger: quiet() })
+    expect(forced?.applied.map((s) => s.version)).toEqual(['1.2.0'])
+    expect(forced?.schemaVersion).toBe('1.2.0')
+  })
+
+  it('refuses to start against a newer major, naming both versions, before touching anything', async () => {
+    const db = new MemoryDatabase()
+    const v2 = [...semver, sqlMigration('2.0.0', ['CREATE TABLE t2 (id int)'])]
+    await migrateOnStartup({ databases: [{ name: 'cockroachdb', adapter: new MemoryAdapter({ db }), migrations: v2 }], env: { AUTO_MIGRATE: 'true' }, logger: quiet() })
+    const executed = db.executed.length
+    const err = await migrateOnStartup({
+      databases: [{ name: 'cockroachdb', adapter: new MemoryAdapter({ db }), migrations: semver }],
+      app: { schemaVersion: '1.1.0', minimumSupported: '1.0.0' }, env: { AUTO_MIGRATE: 'true' }, logger: quiet(),
+    }).catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'E_INCOMPATIBLE_SCHEMA' })
+    expect((err as Error).message).toMatch(/2\.0\.0.*1\.1\.0/)
+    expect(db.executed.length).toBe(executed)
+  })
+
+  it('allows a newer minor of the same major with a warning', async () => {
+    const db = new MemoryDatabase()
+    const v13 = [...semver, sqlMigration('1.3.0', ['CREATE TABLE t13 (id int)'])]
+    await migrateOnStartup({ databases: [{ name: 'scylladb', adapter: new MemoryAdapter({ db }), migrations: v13 }], env: { AUTO_MIGRATE: 'true' }, logger: quiet() })
+    const log = quiet()
+    const [r] = await migrateOnStartup({ databases: [{ name: 'scylladb', adapter: new MemoryAdapter({ db }), migrations: v13 }], app: { schemaVersion: '1.1.0' }, env: {}, logger: log })
+    expect(r?.compatibility).toMatchObject({ ok: true, reason: 'newer-minor' })
+    expect(log.warnings.join()).toContain('newer minor')
+  })
+
+  it('refuses a schema older than the minimum when not migrating', async () => {
+    await expect(migrateOnStartup({ databases: [{ name: 'scylladb', adapter: new MemoryAdapter(), migrations: semver }], app: { schemaVersion: '1.1.0', minimumSupported: '1.0.0' }, env: {}, logger: quiet() }))
+      .rejects.toMatchObject({ code: 'E_INCOMPATIBLE_SCHEMA' })
+  })
+
+  it('many instances at once: one migrates, the others wait and pass the gate; each migration once', async () => {
+    const db = new MemoryDatabase()
+    const runs = await Promise.all(Array.from({ length: 5 }, () => migrateOnStartup({
+      databases: [{ name: 'scylladb', adapter: new MemoryAdapter({ db, delayMs: 5 }), migrations: semver }],
+      app: { schemaVersion: '1.1.0', minimumSupported: '1.1.0' }, env: { AUTO_MIGRATE: 'true' }, logger: quiet(),
+    })))
+    expect(runs.flatMap((r) => r[0]?.applied ?? []).map((s) => s.version).sort()).toEqual(['1.0.0', '1.1.0'])
+    expect(runs.every((r) => r[0]?.schemaVersion === '1.1.0')).toBe(true)
+    expect(db.executed).toHaveLength(2)
+  })
+
+  it('validates the live schema when VALIDATE_SCHEMA is set', async () => {
+    const db = new MemoryDatabase()
+    await migrateOnStartup({ databases: [{ name: 'scylladb', adapter: new MemoryAdapter({ db }), migrations: semver }], env: { AUTO_MIGRATE: 'true' }, logger: quiet() })
+    db.tables.delete('t1_0_0')
+    await expect(migrateOnStartup({ databases: [{ name: 'scylladb', adapter: new MemoryAdapter({ db }), migrations: semver }], env: { SCYLLADB_VALIDATE_SCHEMA: 'true' }, logger: quiet() }))
+      .rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringContaining('t1_0_0') })
+  })
+})

@@ -1,0 +1,125 @@
+import { checkCompatibility, type AppSchemaRequirements, type CompatibilityResult } from './compatibility.js'
+import { StrataError, messageOf } from './errors.js'
+import { Migrator, type MigratorOptions } from './migrator.js'
+import type { StepResult } from './run-step.js'
+import type { Adapter, Migration, MigrationKind } from './types.js'
+import { readStartupFlags, type StartupFlags } from './startup-flags.js'
+
+export interface StartupDatabase {
+  /** 'scylladb' or 'cockroachdb': also the prefix of its env overrides (SCYLLADB_AUTO_MIGRATE…). */
+  name: string
+  /** A connected adapter, or a factory (called once, closed at the end unless keepOpen). */
+  adapter: Adapter | (() => Promise<Adapter>)
+  dir?: string
+  migrations?: readonly Migration[]
+  set?: string
+  placeholders?: Record<string, string>
+  lockTtlMs?: number
+  /** The app's requirements for this database's set (defaults to the top-level app). */
+  app?: AppSchemaRequirements
+  /** Keep the adapter open after the hook (when the app reuses its connection). */
+  keepOpen?: boolean
+}
+
+export interface StartupLogger {
+  info(message: string, fields?: Record<string, unknown>): void
+  warn(message: string, fields?: Record<string, unknown>): void
+}
+
+export interface StartupOptions {
+  databases: readonly StartupDatabase[]
+  app?: AppSchemaRequirements
+  /** Defaults to process.env. */
+  env?: Readonly<Record<string, string | undefined>>
+  /** The hook's only output; defaults to console (stderr for warnings). */
+  logger?: StartupLogger
+  signal?: AbortSignal
+}
+
+export interface StartupDatabaseResult {
+  name: string
+  set: string
+  mode: 'check' | 'auto' | 'force'
+  flags: StartupFlags
+  applied: StepResult[]
+  pending: string[]
+  schemaVersion: string | null
+  compatibility: CompatibilityResult | null
+  warnings: string[]
+}
+
+const consoleLogger: StartupLogger = {
+  info: (m) => console.error(`[strata] ${m}`),
+  warn: (m) => console.error(`[strata] warning: ${m}`),
+}
+
+/**
+ * The app start-up hook. With no flag it only checks (compatibility gate, pending warning); with
+ * AUTO_MIGRATE it creates the keyspace/database and applies pending schema migrations under the lease;
+ * FORCE_MIGRATION also applies data migrations. Instances starting together wait on the lease (bounded
+ * by the migration timeout) and pass the gate once the winner is done; none proceeds on a half-migrated schema.
+ */
+export async function migrateOnStartup(opts: StartupOptions): Promise<StartupDatabaseResult[]> {
+  const env = opts.env ?? process.env
+  const log = opts.logger ?? consoleLogger
+  const results: StartupDatabaseResult[] = []
+  for (const db of opts.databases) results.push(await startOne(db, readStartupFlags(env, db.name), opts, log))
+  return results
+}
+
+async function startOne(db: StartupDatabase, flags: StartupFlags, opts: StartupOptions, log: StartupLogger): Promise<StartupDatabaseResult> {
+  const adapter = typeof db.adapter === 'function' ? await db.adapter() : db.adapter
+  const app = db.app ?? opts.app
+  const mode = flags.force ? 'force' : flags.auto ? 'auto' : 'check'
+  const migratorOpts: MigratorOptions = {
+    adapter, dir: db.dir, migrations: db.migrations, set: db.set, placeholders: db.placeholders,
+    lockTtlMs: db.lockTtlMs, lockWaitMs: flags.timeoutMs, migrationTimeoutMs: flags.timeoutMs,
+  }
+  const m = new Migrator(migratorOpts)
+  const result: StartupDatabaseResult = { name: db.name, set: m.set, mode, flags, applied: [], pending: [], schemaVersion: null, compatibility: null, warnings: [] }
+  const warn = (msg: string): void => {
+    result.warnings.push(msg)
+    log.warn(`${db.name}: ${msg}`)
+  }
+  m.on('lock:waiting', (e) => log.info(`${db.name}: waiting for another instance to finish migrating set "${e.set}" (${e.holder?.owner ?? 'unknown'})`))
+  try {
+    const gate = (current: string | undefined, final: boolean): void => {
+      if (!app) return
+      const c = checkCompatibility(current, app)
+      result.compatibility = c
+      // Before migrating, an old or empty schema is what AUTO_MIGRATE is about to fix; a newer major never is.
+      const fixable = !final && mode !== 'check' && (c.reason === 'older-than-minimum' || c.reason === 'no-schema')
+      if (!c.ok && !fixable) {
+        throw new StrataError('E_INCOMPATIBLE_SCHEMA', `${db.name} (set "${m.set}"): ${c.message}`, { version: current, details: { app, reason: c.reason } })
+      }
+      if (c.ok && c.reason !== 'compatible') warn(c.message)
+    }
+    gate((await m.status()).current, false)
+    if (mode !== 'check') {
+      if (adapter.createTarget) await adapter.createTarget()
+      const kinds: MigrationKind[] = mode === 'force' ? ['schema', 'data'] : ['schema']
+      const run = await m.up({ kinds, signal: opts.signal })
+      result.applied = run.steps
+      if (run.steps.length) log.info(`${db.name}: applied ${run.steps.map((s) => s.version).join(', ')}`)
+      if (run.blockedBy) warn(`data migration ${run.blockedBy.version} ${run.blockedBy.name} is pending; set FORCE_MIGRATION=true (or ${db.name.toUpperCase()}_FORCE_MIGRATION) to apply it`)
+    }
+    const status = await m.status()
+    result.schemaVersion = status.current ?? null
+    result.pending = status.rows.filter((r) => r.state === 'pending' || r.state === 'partial' || r.state === 'failed').map((r) => r.version)
+    if (mode === 'check' && result.pending.length) {
+      warn(`${result.pending.length} migration(s) pending (${result.pending.join(', ')}); not applied because AUTO_MIGRATE is not set`)
+    }
+    gate(status.current, true)
+    if (flags.validate) {
+      const v = await m.validate()
+      const errors = v.issues.filter((i) => i.severity === 'error')
+      if (errors.length) throw new StrataError('E_VALIDATION', `${db.name}: schema validation failed: ${errors.map((e) => e.message).join('; ')}`, { details: { issues: v.issues } })
+    }
+    return result
+  } catch (err) {
+    if (err instanceof StrataError) throw err
+    throw new StrataError('E_MIGRATION_FAILED', `${db.name}: start-up migration failed: ${messageOf(err)}`, { cause: err })
+  } finally {
+    if (!db.keepOpen) await adapter.close()
+  }
+}
