@@ -1,0 +1,3 @@
+DROP VIEW IF EXISTS user_names;
+DROP TABLE IF EXISTS accounts;
+DROP TABLE IF EXISTS users;

@@ -1,0 +1,2 @@
+DELETE FROM users WHERE id = 1;
+DROP FUNCTION IF EXISTS user_count();

@@ -1,0 +1,7 @@
+;;
+SELECT 1;;
+; ; -- only separators and comments here;
+/* nothing */ ;
+SELECT 2
+;
+;
