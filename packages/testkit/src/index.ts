@@ -1,1 +1,45 @@
-export {}
+/**
+ * @strata/testkit — the real-database harness: local Cassandra 5.0 and PostgreSQL servers (or env /
+ * testcontainers endpoints), their start/stop/status, and test fixtures.
+ */
+import './vitest-context.js'
+
+export { CASSANDRA_VERSION, ensureCassandraJars, type CassandraJars } from './cassandra-jars.js'
+export { CLUSTER_NAME, LOCAL_DC } from './cassandra-config.js'
+export { CQL_PORT, nodeAddress, type NodeOptions, type NodeStatus } from './cassandra-node.js'
+export {
+  cassandraStatus,
+  runningCassandraNodes,
+  startCassandra,
+  startNode,
+  stopCassandra,
+  stopNode,
+  type StartCassandraOptions,
+  type StartCassandraResult,
+} from './cassandra-server.js'
+export {
+  localPostgresUrl,
+  postgresPort,
+  postgresStatus,
+  queryPostgresVersion,
+  startPostgres,
+  stopPostgres,
+  type PostgresStatus,
+} from './postgres-server.js'
+export { dockerAvailable, stopContainers } from './containers.js'
+export {
+  ENV,
+  endpointsFromEnv,
+  endpointsToEnv,
+  localEndpoints,
+  resolveEndpoints,
+  type CockroachEndpoint,
+  type EndpointSource,
+  type Endpoints,
+  type ResolveOptions,
+  type ScyllaEndpoint,
+} from './endpoints.js'
+export { probeCockroach, probeEndpoints, probeScylla, type ProbeResult } from './probe.js'
+export { ensureDatabases, type EnsuredDatabases, type EnsureOptions, type LocalServer } from './databases.js'
+export { createCqlClient } from './cql-client.js'
+export { freshDatabase, freshKeyspaceName, type FreshDatabase } from './fixtures.js'

@@ -1,0 +1,140 @@
+#!/usr/bin/env node
+/**
+ * `pnpm dbs start|stop|status|node` — manage the local test servers (Cassandra 5.0, PostgreSQL).
+ * node:util parseArgs is enough for four verbs and a few flags; no CLI framework needed.
+ */
+import { parseArgs } from 'node:util'
+import { cassandraStatus, startCassandra, startNode, stopCassandra, stopNode } from './cassandra-server.js'
+import { markStartedByTest } from './databases.js'
+import { ENV, localEndpoints } from './endpoints.js'
+import { stateDir } from './paths.js'
+import { postgresStatus, startPostgres, stopPostgres } from './postgres-server.js'
+import { liveUsers, withStateLock } from './state-lock.js'
+
+const USAGE = `usage: pnpm dbs <command>
+  start [--cassandra] [--postgres] [--cluster3] [--heap 1G]   start local servers (default: both)
+  stop [--cassandra] [--postgres] [--force]                  stop the servers this kit started
+  status                                                     show servers and endpoints
+  env                                                        print export lines for the endpoints (eval "$(pnpm -s dbs env)")
+  node stop|start <1|2|3>                                    stop/restart one Cassandra node
+Logs and data: ${stateDir()}`
+
+const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`
+const say = (line: string) => console.log(line)
+
+async function start(flags: { cassandra?: boolean; postgres?: boolean; cluster3?: boolean; heap?: string }) {
+  // --cluster3 only shapes Cassandra; without --cassandra/--postgres both start.
+  const both = !flags.cassandra && !flags.postgres
+  await withStateLock(async () => {
+    if (both || flags.cassandra || flags.cluster3) {
+      const r = await startCassandra({ nodes: flags.cluster3 ? 3 : 1, log: say, ...(flags.heap ? { heap: flags.heap } : {}) })
+      const fresh = r.nodes.filter((n) => n.started)
+      say(fresh.length ? `cassandra: ready in ${secs(r.ms)} (${r.contactPoints.join(', ')})` : 'cassandra: already running')
+      // Started or claimed by hand: test runs must leave it running.
+      await markStartedByTest('cassandra', false)
+    }
+    if (both || flags.postgres) {
+      const r = await startPostgres({ log: say })
+      say(r.started ? `postgres: ready in ${secs(r.ms)}` : 'postgres: already running')
+      await markStartedByTest('postgres', false)
+    }
+  })
+  await status()
+}
+
+async function stop(flags: { cassandra?: boolean; postgres?: boolean; force?: boolean }) {
+  const both = !flags.cassandra && !flags.postgres
+  await withStateLock(async () => {
+    // Several people and test runs share one machine: never pull servers from under a running test run.
+    const users = await liveUsers()
+    if (users.length > 0 && !flags.force) {
+      throw new Error(
+        `test run(s) with pid ${users.join(', ')} are using the servers; they stop them when done ` +
+          '(if they started them). Use `stop --force` to stop anyway.',
+      )
+    }
+    if (both || flags.cassandra) {
+      const t0 = Date.now()
+      const nodes = await stopCassandra()
+      await markStartedByTest('cassandra', false)
+      say(nodes.length ? `cassandra: stopped node(s) ${nodes.join(', ')} in ${secs(Date.now() - t0)}` : 'cassandra: not running')
+    }
+    if (both || flags.postgres) {
+      const t0 = Date.now()
+      const was = await stopPostgres()
+      await markStartedByTest('postgres', false)
+      say(was ? `postgres: stopped in ${secs(Date.now() - t0)}` : 'postgres: not running')
+    }
+  })
+}
+
+async function status() {
+  for (const n of await cassandraStatus()) {
+    if (!n.running && n.index > 1) continue
+    const state = !n.running ? 'stopped' : n.version ? `up, Cassandra ${n.version}` : 'running, CQL not answering'
+    say(`cassandra node ${n.index}  ${n.address}:9042  ${state}${n.pid ? `  pid ${n.pid}` : ''}  log ${n.logFile}`)
+  }
+  const pg = await postgresStatus()
+  const pgState = !pg.running ? 'stopped' : pg.version ? `up, ${pg.version.split(' on ')[0]}` : 'running, not answering'
+  say(`postgres         ${pg.url.replace(/:[^:@/]*@/, ':***@')}  ${pgState}${pg.pid ? `  pid ${pg.pid}` : ''}  log ${pg.logFile}`)
+  const e = await localEndpoints()
+  say('endpoints for tests (export to use from other shells):')
+  say(`  ${ENV.contactPoints}=${e.scylladb.contactPoints.join(',')}`)
+  say(`  ${ENV.localDc}=${e.scylladb.localDataCenter}`)
+  say(`  ${ENV.cockroachUrl}=${e.cockroachdb.url}`)
+}
+
+async function env() {
+  const e = await localEndpoints()
+  say(`export ${ENV.contactPoints}=${e.scylladb.contactPoints.join(',')}`)
+  say(`export ${ENV.localDc}=${e.scylladb.localDataCenter}`)
+  say(`export ${ENV.cockroachUrl}='${e.cockroachdb.url}'`)
+}
+
+async function node(action: string | undefined, which: string | undefined) {
+  const index = Number(which)
+  if (![1, 2, 3].includes(index) || (action !== 'stop' && action !== 'start')) throw new UsageError()
+  const t0 = Date.now()
+  await withStateLock(() => (action === 'stop' ? stopNode(index) : startNode(index, { log: say })))
+  say(`cassandra node ${index}: ${action === 'stop' ? 'stopped' : 'up'} in ${secs(Date.now() - t0)}`)
+}
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      cassandra: { type: 'boolean' },
+      postgres: { type: 'boolean' },
+      cluster3: { type: 'boolean' },
+      heap: { type: 'string' },
+      force: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
+  const [command, ...rest] = positionals
+  if (values.help || !command) return say(USAGE)
+  if (command === 'start') return start(values)
+  if (command === 'stop') return stop(values)
+  if (command === 'status') return status()
+  if (command === 'env') return env()
+  if (command === 'node') return node(rest[0], rest[1])
+  throw new UsageError()
+}
+
+// `pnpm dbs status | head` closes stdout early; that must not crash a start half-way through its bookkeeping.
+process.stdout.on('error', () => {})
+
+main(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (err: unknown) => {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`${(err as Error).message ? `${(err as Error).message}\n` : ''}${USAGE}`)
+      process.exit(2)
+    }
+    console.error(`dbs: ${(err as Error).message}`)
+    process.exit(1)
+  },
+)
