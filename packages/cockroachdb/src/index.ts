@@ -1,1 +1,9 @@
-export {}
+export * from '@strata/core'
+export { CockroachAdapter, createCockroachAdapter, type CockroachAdapterOptions, type CockroachCodeHandles } from './adapter.js'
+export { resolveConnection, type ConnectionOptions, type ResolvedConnection, type SslMode } from './connection-options.js'
+export { parseServerVersion, type Dialect, type ServerInfo } from './dialect.js'
+export { quoteIdent, validateIdentifier } from './identifiers.js'
+export { PgStatementError, SQLSTATE, scrubSecrets, sqlStateOf } from './pg-errors.js'
+export { DEFAULT_RETRY, backoffDelay, type RetryPolicy } from './retry.js'
+export { parseDirectives, splitSql, SqlSyntaxError, type SplitStatement, type SqlDirectives } from './sql-splitter.js'
+export type { Knex } from './knex-factory.js'

@@ -1,0 +1,254 @@
+import pg from 'pg'
+import { StrataError, type Adapter, type AdapterCapabilities, type ExecResult, type SchemaSnapshot, type TransactionScope } from '@strata/core'
+import { resolveConnection, type ConnectionOptions, type ResolvedConnection } from './connection-options.js'
+import { createDatabase, createSchema, MAINTENANCE_DATABASES } from './create-target.js'
+import { detectServer } from './detect-server.js'
+import type { Dialect, ServerInfo } from './dialect.js'
+import { PgHistoryStore } from './history-store.js'
+import { validateIdentifier } from './identifiers.js'
+import { introspectSchema } from './introspect.js'
+import { bindKnex, createKnex, type Knex } from './knex-factory.js'
+import { PgLeaseLock } from './lease-lock.js'
+import { PgStatementError, isConnectionError, isSerializationFailure, toConnectionError } from './pg-errors.js'
+import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js'
+import { tableNames } from './schema-tables.js'
+import { sessionSetup, sessionStatements } from './session-setup.js'
+import { parseDirectives, splitSql } from './sql-splitter.js'
+import { sqlRunner, type SqlRunner } from './sql-runner.js'
+import { isDdl } from './statement-kind.js'
+
+export interface CockroachAdapterOptions extends ConnectionOptions {
+  /** Schema holding strata_history/strata_lock and, via search_path, unqualified migration objects (default 'public'). */
+  schema?: string
+  /** Use the CockroachDB code path (no transactional DDL, per-statement journal) on PostgreSQL too. */
+  forcePerStatement?: boolean
+  /** Databases to connect to for CREATE DATABASE (default: postgres, then defaultdb). */
+  maintenanceDatabases?: readonly string[]
+  /** Pool size (default 4). */
+  poolSize?: number
+  /** PostgreSQL 14+ client_connection_check_interval, ms (default 1000; 0 leaves the server default). */
+  connectionCheckIntervalMs?: number
+  /** Backoff for 40001/40003 retries of history writes and lease statements. */
+  retry?: Partial<RetryPolicy>
+}
+
+/** Handles a code migration receives in its context (besides ctx.execute). */
+export interface CockroachCodeHandles {
+  /** The pool outside a transaction; the transaction's client inside one. Both have `query()`. */
+  readonly client: pg.Pool | pg.PoolClient
+  readonly pool: pg.Pool
+  /** A knex query builder; inside a transaction every query joins it. Created on first use. */
+  readonly knex: Knex
+  readonly dialect: Dialect
+  readonly schema: string
+}
+
+const noop = (): void => {}
+
+/** The Strata adapter for CockroachDB, and for PostgreSQL (where DDL is transactional). */
+export class CockroachAdapter implements Adapter {
+  readonly name = 'cockroachdb'
+  readonly dialect = 'sql' as const
+  readonly capabilities: AdapterCapabilities
+  readonly history: PgHistoryStore
+  readonly lock: PgLeaseLock
+  readonly pool: pg.Pool
+  private readonly run: SqlRunner
+  private readonly retryPolicy: RetryPolicy
+  private readonly setup: (run: (sql: string) => Promise<unknown>) => Promise<void>
+  private session?: Promise<pg.PoolClient>
+  private knexInstance?: Knex
+  private closing?: Promise<void>
+
+  /** Use createCockroachAdapter(): the server must be probed before the pool is set up. */
+  constructor(
+    private readonly conn: ResolvedConnection,
+    readonly server: ServerInfo,
+    readonly schema: string,
+    private readonly opts: CockroachAdapterOptions,
+  ) {
+    this.capabilities = { transactionalDdl: server.dialect === 'postgresql' && !opts.forcePerStatement, schemaAgreement: false }
+    this.retryPolicy = { ...DEFAULT_RETRY, ...opts.retry }
+    this.setup = sessionSetup(sessionStatements(server, { schema, connectionCheckIntervalMs: opts.connectionCheckIntervalMs ?? 1000 }))
+    this.pool = new pg.Pool({
+      ...conn.config,
+      max: opts.poolSize ?? 4,
+      idleTimeoutMillis: 10_000,
+      allowExitOnIdle: true,
+      // pg-pool awaits onConnect before handing the client out, so every session is set up first.
+      onConnect: (client: pg.ClientBase) => this.setup((sql) => client.query(sql)),
+    })
+    // An idle client whose server went away emits 'error'; without a listener that would crash the process.
+    this.pool.on('error', noop)
+    const t = tableNames(schema)
+    this.run = sqlRunner(this.pool, { endpoint: conn.endpoint, secrets: conn.secrets, retry: this.retryPolicy })
+    this.history = new PgHistoryStore(this.run, t)
+    this.lock = new PgLeaseLock(this.run, t)
+  }
+
+  /** `user@host:port/database`, never with the password. */
+  get endpoint(): string {
+    return this.conn.endpoint
+  }
+
+  /** Splits a .sql file into statements (comments, quotes, E'' strings and dollar-quoted bodies respected). */
+  split(source: string): { text: string; line: number }[] {
+    return splitSql(source)
+  }
+
+  /** Reads `-- strata:no-transaction` from the comments before the first statement. */
+  directives(source: string): { noTransaction: boolean } {
+    return parseDirectives(source)
+  }
+
+  /** Creates the database (via a maintenance database) and the schema if missing; safe to run concurrently. */
+  async createTarget(): Promise<void> {
+    this.assertOpen()
+    await createDatabase(this.conn, this.opts.maintenanceDatabases ?? MAINTENANCE_DATABASES)
+    await createSchema(this.run, this.schema, this.conn)
+  }
+
+  /**
+   * Runs one statement in its own implicit transaction on the adapter's session connection. On
+   * CockroachDB a DDL statement returns only after its schema-change job finished (docs "Online Schema
+   * Changes"), so its duration is reported as agreementWaitMs. A 40001 outside an explicit transaction
+   * aborted the implicit one, so the statement is sent again.
+   */
+  async execute(text: string, opts: { signal?: AbortSignal; params?: readonly unknown[] } = {}): Promise<ExecResult> {
+    this.assertOpen()
+    if (opts.signal?.aborted) throw opts.signal.reason
+    const client = await this.sessionClient()
+    const t0 = performance.now()
+    try {
+      const params = opts.params ? [...opts.params] : undefined
+      await withRetry(() => client.query(text, params), (err) => isSerializationFailure(err) && client.getTransactionStatus() === 'I', this.retryPolicy, opts.signal)
+    } catch (err) {
+      if (isConnectionError(err)) this.dropSession(client, err)
+      // A failure inside a file's own BEGIN leaves the session in an aborted transaction; reset it so
+      // the next run on this adapter does not start with "current transaction is aborted" (25P02).
+      else if (client.getTransactionStatus() !== 'I') await client.query('ROLLBACK').catch(noop)
+      throw new PgStatementError(err, text)
+    }
+    return !this.capabilities.transactionalDdl && isDdl(text) ? { agreementWaitMs: Math.round(performance.now() - t0) } : {}
+  }
+
+  /**
+   * PostgreSQL only: runs fn (a migration's statements and its history row) in one transaction on one
+   * pooled client; COMMIT on success, ROLLBACK on any error. Not offered on CockroachDB, where
+   * autocommit_before_ddl (default on since v25.1) commits before each DDL and breaks atomicity.
+   */
+  async transaction<T>(fn: (tx: TransactionScope) => Promise<T>): Promise<T> {
+    this.assertOpen()
+    if (!this.capabilities.transactionalDdl) {
+      throw new StrataError('E_CONFIG', `transactional DDL is not available on ${this.server.dialect}${this.opts.forcePerStatement ? ' with forcePerStatement' : ''}`)
+    }
+    const client = await this.checkout()
+    let broken: Error | undefined
+    try {
+      await client.query('BEGIN')
+      let knex: Knex | undefined
+      const handles = (): CockroachCodeHandles => this.handles(client, () => (knex ??= bindKnex(client, this.server)))
+      const scope: TransactionScope = {
+        execute: async (text, params) => {
+          try {
+            await client.query(text, params ? [...params] : undefined)
+          } catch (err) {
+            throw new PgStatementError(err, text)
+          }
+          return {}
+        },
+        history: new PgHistoryStore(sqlRunner(client, { endpoint: this.conn.endpoint, secrets: this.conn.secrets }), tableNames(this.schema)),
+        codeContext: handles as unknown as () => Record<string, unknown>,
+      }
+      const result = await fn(scope)
+      await client.query('COMMIT')
+      return result
+    } catch (err) {
+      await client.query('ROLLBACK').catch((e: Error) => (broken = e))
+      throw err
+    } finally {
+      client.off('error', noop)
+      client.release(broken)
+    }
+  }
+
+  /** Handles for code migrations outside a transaction: the pool and a lazily created knex. */
+  codeContext(): Record<string, unknown> {
+    return this.handles(this.pool, () => this.knex()) as unknown as Record<string, unknown>
+  }
+
+  /** Tables (with columns and types), indexes and views of the schema, without strata_ tables. */
+  async introspect(): Promise<SchemaSnapshot> {
+    this.assertOpen()
+    return introspectSchema(this.run, this.schema, this.server.dialect)
+  }
+
+  /** Ends the session client, knex and the pool. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      const session = this.session
+      this.session = undefined
+      if (session) {
+        await session.then((c) => {
+          c.off('error', noop)
+          c.release()
+        }, noop)
+      }
+      await this.knexInstance?.destroy().catch(noop)
+      await this.pool.end().catch(noop)
+    })()
+    return this.closing
+  }
+
+  private handles(client: pg.Pool | pg.PoolClient, knex: () => Knex): CockroachCodeHandles {
+    const { pool, server, schema } = this
+    return { client, pool, dialect: server.dialect, schema, get knex() { return knex() } }
+  }
+
+  private knex(): Knex {
+    this.assertOpen()
+    return (this.knexInstance ??= createKnex(this.conn.config, this.server, this.setup))
+  }
+
+  private async checkout(): Promise<pg.PoolClient> {
+    let client: pg.PoolClient
+    try {
+      client = await this.pool.connect()
+    } catch (err) {
+      throw toConnectionError(err, this.conn.endpoint, this.conn.secrets)
+    }
+    // A checked-out client has no pool listener; an 'error' event without one would crash the process.
+    client.on('error', noop)
+    return client
+  }
+
+  /** One connection for execute(), so that session settings in a no-transaction file carry over. */
+  private sessionClient(): Promise<pg.PoolClient> {
+    if (!this.session) {
+      const s = this.checkout()
+      this.session = s
+      s.catch(() => {
+        if (this.session === s) this.session = undefined
+      })
+    }
+    return this.session
+  }
+
+  private dropSession(client: pg.PoolClient, err: unknown): void {
+    this.session = undefined
+    client.off('error', noop)
+    client.release(err instanceof Error ? err : true)
+  }
+
+  private assertOpen(): void {
+    if (this.closing) throw new StrataError('E_USAGE', 'the CockroachDB adapter is closed')
+  }
+}
+
+/** Connects, detects the dialect from `SELECT version()`, and returns the ready adapter. */
+export async function createCockroachAdapter(opts: CockroachAdapterOptions): Promise<CockroachAdapter> {
+  const conn = resolveConnection(opts)
+  const schema = validateIdentifier(opts.schema ?? 'public', 'schema')
+  const { server } = await detectServer(conn, opts.maintenanceDatabases ?? MAINTENANCE_DATABASES)
+  return new CockroachAdapter(conn, server, schema, opts)
+}

@@ -1,0 +1,72 @@
+import pg from 'pg'
+import { StrataError, messageOf } from '@strata/core'
+import { withDatabase, type ResolvedConnection } from './connection-options.js'
+import { quoteIdent, validateIdentifier } from './identifiers.js'
+import { SQLSTATE, scrubSecrets, sqlStateOf, toConnectionError } from './pg-errors.js'
+import type { SqlRunner } from './sql-runner.js'
+
+/**
+ * Databases to connect to for CREATE DATABASE: PostgreSQL's `postgres`, then CockroachDB's `defaultdb`.
+ * Never template1: a session there makes a concurrent CREATE DATABASE fail with 55006
+ * ("source database is being accessed by other users", PostgreSQL docs "Template Databases").
+ */
+export const MAINTENANCE_DATABASES = ['postgres', 'defaultdb'] as const
+
+/** Opens a single client on the first maintenance database that exists. */
+export async function connectMaintenance(conn: ResolvedConnection, candidates: readonly string[]): Promise<pg.Client> {
+  let last: unknown
+  for (const db of candidates) {
+    const target = withDatabase(conn, db)
+    const client = new pg.Client(target.config)
+    client.on('error', () => {})
+    try {
+      await client.connect()
+      return client
+    } catch (err) {
+      last = toConnectionError(err, target.endpoint, conn.secrets)
+      await client.end().catch(() => {})
+      if (sqlStateOf(err) !== SQLSTATE.invalidCatalogName) break
+    }
+  }
+  throw last
+}
+
+/** CREATE DATABASE if it does not exist; a concurrent creator winning the race is fine (42P04, 23505). */
+export async function createDatabase(conn: ResolvedConnection, candidates: readonly string[]): Promise<boolean> {
+  const client = await connectMaintenance(conn, candidates)
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1', [conn.database])
+    if (exists.rowCount) return false
+    validateIdentifier(conn.database, 'database')
+    try {
+      await client.query(`CREATE DATABASE ${quoteIdent(conn.database)}`)
+      return true
+    } catch (err) {
+      const state = sqlStateOf(err)
+      // 23505: two concurrent CREATE DATABASE on PostgreSQL collide on pg_database's unique name index.
+      if (state === SQLSTATE.duplicateDatabase || state === SQLSTATE.uniqueViolation) return false
+      throw privilegeOr(err, `cannot create database "${conn.database}"`, conn)
+    }
+  } finally {
+    await client.end().catch(() => {})
+  }
+}
+
+/** CREATE SCHEMA IF NOT EXISTS, tolerating the same catalog race as CREATE TABLE IF NOT EXISTS. */
+export async function createSchema(run: SqlRunner, schema: string, conn: ResolvedConnection): Promise<void> {
+  if (schema === 'public') return
+  try {
+    await run.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`)
+  } catch (err) {
+    const state = sqlStateOf(err)
+    if (state === SQLSTATE.duplicateSchema || state === SQLSTATE.uniqueViolation) return
+    throw privilegeOr(err, `cannot create schema "${schema}"`, conn)
+  }
+}
+
+function privilegeOr(err: unknown, what: string, conn: ResolvedConnection): unknown {
+  if (sqlStateOf(err) === SQLSTATE.insufficientPrivilege) {
+    return new StrataError('E_AUTH', `${what}: user lacks the privilege (${scrubSecrets(messageOf(err), conn.secrets)})`, { cause: err })
+  }
+  return toConnectionError(err, conn.endpoint, conn.secrets)
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest'
+import { StrataError, isStrataError } from '@strata/core'
+import { describePgError, isConnectionError, isRetryableIdempotent, isSerializationFailure, scrubSecrets, sqlStateOf, toConnectionError } from './pg-errors.js'
+
+const pgError = (code: string, message: string, extra: Record<string, unknown> = {}): Error => Object.assign(new Error(message), { code, ...extra })
+
+describe('pg error helpers', () => {
+  it('finds the SQLSTATE, also behind a StrataError cause', () => {
+    expect(sqlStateOf(pgError('42P01', 'relation does not exist'))).toBe('42P01')
+    expect(sqlStateOf(new StrataError('E_CONNECTION', 'x', { cause: pgError('3D000', 'no db') }))).toBe('3D000')
+    expect(sqlStateOf(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toBeUndefined()
+  })
+
+  it('classifies retryable and connection errors', () => {
+    expect(isSerializationFailure(pgError('40001', 'restart transaction: TransactionRetryWithProtoRefreshError'))).toBe(true)
+    expect(isRetryableIdempotent(pgError('40003', 'result is ambiguous'))).toBe(true)
+    expect(isRetryableIdempotent(pgError('23505', 'duplicate key'))).toBe(false)
+    expect(isConnectionError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBe(true)
+    expect(isConnectionError(pgError('57P01', 'terminating connection due to administrator command'))).toBe(true)
+    expect(isConnectionError(new Error('Connection terminated unexpectedly'))).toBe(true)
+    expect(isConnectionError(pgError('42601', 'syntax error'))).toBe(false)
+  })
+
+  it('scrubs URL userinfo and known secrets', () => {
+    expect(scrubSecrets('cannot reach postgresql://app:hunter2@db:5432/x')).toBe('cannot reach postgresql://app:***@db:5432/x')
+    expect(scrubSecrets('token hunter2 leaked', ['hunter2'])).toBe('token *** leaked')
+  })
+
+  it('maps auth, missing database and unreachable server to StrataErrors without the password', () => {
+    const auth = toConnectionError(pgError('28P01', 'password authentication failed for user "app"'), 'app@h:1/d', ['pw'])
+    expect(isStrataError(auth, 'E_AUTH')).toBe(true)
+    const missing = toConnectionError(pgError('3D000', 'database "d" does not exist'), 'app@h:1/d', [])
+    expect(isStrataError(missing, 'E_CONNECTION')).toBe(true)
+    expect((missing as Error).message).toMatch(/createTarget/)
+    const down = toConnectionError(Object.assign(new Error('connect ECONNREFUSED with s3cret inside'), { code: 'ECONNREFUSED' }), 'app@h:1/d', ['s3cret'])
+    expect(isStrataError(down, 'E_CONNECTION')).toBe(true)
+    expect((down as Error).message).not.toContain('s3cret')
+    const other = pgError('42601', 'syntax error')
+    expect(toConnectionError(other, 'e', [])).toBe(other)
+  })
+
+  it('describes a statement error with SQLSTATE, position, detail and hint', () => {
+    const text = describePgError(pgError('42601', 'syntax error at or near "oops"', { position: '28', hint: 'check it' }), 'CREATE TABLE t (\n  id int, oops)')
+    expect(text).toBe('syntax error at or near "oops" (SQLSTATE 42601) at line 2, column 11 of the statement\n  hint: check it')
+  })
+})
