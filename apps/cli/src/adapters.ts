@@ -14,7 +14,9 @@ export async function openAdapter(s: Settings): Promise<Adapter> {
       keyspace: s.scylladb.keyspace,
       username: s.scylladb.username,
       password: s.scylladb.password,
-      replication: s.scylladb.replication,
+      replication: s.scylladb.replication.class === 'SimpleStrategy'
+        ? { class: 'SimpleStrategy', replicationFactor: s.scylladb.replication.replicationFactor ?? 1 }
+        : { class: 'NetworkTopologyStrategy', dataCenters: s.scylladb.replication.dataCenters ?? {} },
     })
   }
   const { createCockroachAdapter } = await import('@strata/cockroachdb')

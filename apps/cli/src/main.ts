@@ -1,5 +1,5 @@
-import { CommanderError } from 'commander'
-import { StrataError, exitCodeOf, messageOf } from '@strata/core'
+import { CommanderError, type Command } from 'commander'
+import { StrataError, TOOL_VERSION, exitCodeOf, messageOf } from '@strata/core'
 import type { DbName } from './config.js'
 import { Output } from './output.js'
 import { buildProgram } from './program.js'
@@ -19,8 +19,19 @@ export async function main(argv: readonly string[], fixedDb?: DbName): Promise<n
       report(err, out)
     }
   }, fixedDb)
-  program.exitOverride()
-  program.configureOutput({ writeErr: (s) => process.stderr.write(s) })
+  // Subcommands do not inherit settings made after they were created: apply to every command.
+  const configure = (c: Command): void => {
+    c.exitOverride()
+    c.configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    c.commands.forEach(configure)
+  }
+  configure(program)
+  // `--version` alone prints the tool version; elsewhere it belongs to `baseline --version V`.
+  const rest = argv.slice(2)
+  if (rest.length === 1 && (rest[0] === '--version' || rest[0] === '-V')) {
+    process.stdout.write(`${TOOL_VERSION}\n`)
+    return 0
+  }
   try {
     await program.parseAsync(argv as string[])
   } catch (err) {

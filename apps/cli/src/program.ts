@@ -17,7 +17,7 @@ export function buildProgram(run: Runner, fixedDb?: DbName): Command {
   const name = fixedDb ? `strata-${fixedDb}` : 'strata'
   const program = new Command(name)
     .description(fixedDb ? `Strata schema migrations for ${fixedDb}` : 'Strata: schema migrations for ScyllaDB/Cassandra and CockroachDB')
-    .version('0.1.0')
+    .addHelpText('after', '\n`strata --version` prints the version. Exit codes: 0 ok, 1 migration failed, 2 usage or config,\n3 validation failed, 4 lock timeout, 5 connection or auth, 6 incompatible schema version.')
     .option('--json', 'print exactly one JSON document on stdout (logs go to stderr)')
     .option('--dir <path>', 'migration directory (default migrations/<db>)')
     .option('--set <name>', 'migration set: namespaces history and lock (default "default")')

@@ -1,0 +1,50 @@
+import { spawn } from 'node:child_process'
+import { cp, mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const REPO = fileURLToPath(new URL('../..', import.meta.url))
+export const CLI = join(REPO, 'apps/cli/dist/bin/strata.js')
+
+export interface CliRun {
+  code: number
+  stdout: string
+  stderr: string
+  /** The parsed stdout of a --json run. */
+  json: any
+}
+
+/** Runs the built CLI as a user would, with the given env on top of the test run's. */
+export function strata(args: readonly string[], opts: { env?: Record<string, string | undefined>; cwd?: string; bin?: string } = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [opts.bin ?? CLI, ...args], {
+      cwd: opts.cwd ?? REPO,
+      env: { ...process.env, NO_COLOR: '1', ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => {
+      let json: unknown
+      if (args.includes('--json')) {
+        try {
+          json = JSON.parse(stdout)
+        } catch {
+          json = undefined
+        }
+      }
+      resolve({ code: code ?? -1, stdout, stderr, json })
+    })
+  })
+}
+
+/** A private copy of a migration directory that a test may edit. */
+export async function copyMigrations(from: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'strata-e2e-'))
+  await cp(join(REPO, from), dir, { recursive: true })
+  return dir
+}
