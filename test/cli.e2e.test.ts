@@ -131,7 +131,7 @@ describe.each([
     const c = await run('create', 'add phone numbers', '--json')
     expect(c.code).toBe(0)
     expect(c.json.version).toBe('007')
-    expect((await readdir(dir)).filter((f) => f.startsWith('007_'))).toEqual([`007_add_phone_numbers.down.${ext}`, `007_add_phone_numbers.${ext}`])
+    expect((await readdir(dir)).filter((f) => f.startsWith('007_')).sort()).toEqual([`007_add_phone_numbers.${ext}`, `007_add_phone_numbers.down.${ext}`])
     const u = await run('up', '--json')
     expect(u.json.steps.map((s: { version: string }) => s.version)).toEqual(['007'])
   })
