@@ -1,1 +1,13 @@
-export {}
+/**
+ * @strata/scylladb — the Strata adapter for ScyllaDB and Apache Cassandra over cassandra-driver.
+ * Re-exports @strata/core so applications import one package.
+ */
+export * from '@strata/core'
+export { ScyllaAdapter, createScyllaAdapter, type ScyllaCodeContext } from './scylla-adapter.js'
+export type {
+  ScyllaAdapterOptions, ReplicationOptions, TlsOptions, CqlConsistency, CqlSerialConsistency,
+} from './options.js'
+export { splitCql, isDdl, CqlSyntaxError, type SplitStatement } from './cql-splitter.js'
+export { HISTORY_TABLE } from './history-store.js'
+export { LOCK_TABLE } from './lease-lock.js'
+export type { NodeState } from './schema-agreement.js'

@@ -1,0 +1,50 @@
+import cassandra from 'cassandra-driver'
+import { describe, expect, it } from 'vitest'
+import { isStrataError } from '@strata/core'
+import { isLwtOutcomeUnknown, isMissingTable, scrub, toConnectError } from './driver-errors.js'
+
+const { errors, types } = cassandra
+const codes = types.responseErrorCodes
+
+describe('toConnectError', () => {
+  it('maps bad credentials inside NoHostAvailableError to E_AUTH without the password', () => {
+    const auth = new errors.AuthenticationError('Provided username svc and/or password hunter2 are incorrect')
+    const err = toConnectError(new errors.NoHostAvailableError({ '10.0.0.1:9042': auth }), '10.0.0.1', ['hunter2'])
+    expect(isStrataError(err, 'E_AUTH')).toBe(true)
+    expect((err as Error).message).toContain('Provided username svc')
+    expect((err as Error).message).not.toContain('hunter2')
+    expect(JSON.stringify((err as Error & { cause: unknown }).cause, Object.getOwnPropertyNames(auth))).not.toContain('hunter2')
+  })
+
+  it('maps unreachable hosts to E_CONNECTION naming each host', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:9042'), { code: 'ECONNREFUSED' })
+    const err = toConnectError(new errors.NoHostAvailableError({ '10.0.0.1:9042': refused }), '10.0.0.1', [undefined])
+    expect(isStrataError(err, 'E_CONNECTION')).toBe(true)
+    expect((err as Error).message).toMatch(/10\.0\.0\.1:9042: connect ECONNREFUSED/)
+  })
+
+  it('leaves other errors alone (but scrubbed)', () => {
+    const other = new Error('boom with pw')
+    expect(toConnectError(other, 'x', ['pw'])).toBe(other)
+    expect(other.message).toBe('boom with ***')
+  })
+})
+
+describe('classifiers', () => {
+  it('recognises unknown LWT outcomes', () => {
+    const cas = Object.assign(new errors.ResponseError(codes.writeTimeout, 'CAS timeout'), { writeType: 'CAS' })
+    expect(isLwtOutcomeUnknown(cas)).toBe(true)
+    expect(isLwtOutcomeUnknown(new errors.OperationTimedOutError('client timeout', '10.0.0.1:9042'))).toBe(true)
+    expect(isLwtOutcomeUnknown(new errors.ResponseError(codes.invalid, 'bad'))).toBe(false)
+  })
+
+  it('recognises a missing history table or keyspace', () => {
+    expect(isMissingTable(new errors.ResponseError(codes.invalid, 'unconfigured table strata_history'))).toBe(true)
+    expect(isMissingTable(new errors.ResponseError(codes.invalid, "Keyspace 'x' does not exist"))).toBe(true)
+    expect(isMissingTable(new errors.ResponseError(codes.syntaxError, 'unconfigured table'))).toBe(false)
+  })
+
+  it('scrubs every occurrence', () => {
+    expect(scrub('a pw b pw', ['pw', undefined])).toBe('a *** b ***')
+  })
+})

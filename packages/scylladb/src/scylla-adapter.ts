@@ -1,0 +1,149 @@
+import type { Client } from 'cassandra-driver'
+import {
+  StrataError, isStrataError,
+  type Adapter, type ExecResult, type HistoryStore, type MigrationLock, type PreflightInfo, type SchemaSnapshot,
+} from '@strata/core'
+import { connectClient, consistencyOf } from './connection.js'
+import { isDdl, splitCql } from './cql-splitter.js'
+import { scrubError } from './driver-errors.js'
+import { CqlHistoryStore } from './history-store.js'
+import { quoteId } from './identifiers.js'
+import { introspectKeyspace } from './introspect.js'
+import { CqlLeaseLock } from './lease-lock.js'
+import { resolveOptions, type ResolvedOptions, type ScyllaAdapterOptions } from './options.js'
+import { waitForAgreement } from './schema-agreement.js'
+import { ensureKeyspace, keyspaceExists, type BootstrapContext } from './schema-bootstrap.js'
+
+/** Handles a code migration receives (core adds `execute`, `log`, `signal`, ...). */
+export interface ScyllaCodeContext extends Record<string, unknown> {
+  /** The adapter's connected cassandra-driver Client; its current keyspace is the migration keyspace. */
+  client: Client
+  keyspace: string
+}
+
+/** The ScyllaDB/Cassandra adapter: history and lease lock in the migration keyspace, agreement waits after DDL. */
+export class ScyllaAdapter implements Adapter {
+  readonly name = 'scylladb'
+  readonly dialect = 'cql' as const
+  readonly capabilities = { transactionalDdl: false, schemaAgreement: true } as const
+  readonly keyspace: string
+  readonly history: HistoryStore
+  readonly lock: MigrationLock
+  private keyspaceSelected = false
+  private closing: Promise<void> | undefined
+  private readonly bootstrap: BootstrapContext
+
+  /** Use {@link createScyllaAdapter}; this takes an already connected client. */
+  constructor(readonly client: Client, private readonly o: ResolvedOptions) {
+    this.keyspace = o.keyspace
+    this.bootstrap = { client, localDataCenter: o.localDataCenter, agreementTimeoutMs: o.agreementTimeoutMs }
+    // history.ensure() runs under the lease before any migration: the moment the keyspace surely exists,
+    // so unqualified names in migrations (and in code migrations' client) resolve to it from then on.
+    this.history = new CqlHistoryStore({
+      client, keyspace: o.keyspace, bootstrap: this.bootstrap, afterEnsure: () => this.selectKeyspace(),
+      readConsistency: consistencyOf(o.readConsistency), writeConsistency: consistencyOf(o.writeConsistency),
+    })
+    this.lock = new CqlLeaseLock({
+      client, keyspace: o.keyspace, bootstrap: this.bootstrap,
+      writeConsistency: consistencyOf(o.writeConsistency), serialConsistency: consistencyOf(o.serialConsistency),
+    })
+  }
+
+  /** Makes the migration keyspace the client's current keyspace (`USE`, applied by the driver to every connection). */
+  async selectKeyspace(): Promise<void> {
+    if (this.keyspaceSelected) return
+    // No per-query keyspace below native protocol v5, which cassandra-driver 4 does not speak
+    // (lib/types/protocol-version.js), so USE is the way to make unqualified names resolve.
+    await this.client.execute(`USE ${quoteId(this.keyspace)}`, [], { prepare: false })
+    this.keyspaceSelected = true
+  }
+
+  /** Splits a .cql file into the statements cqlsh would run (throws CqlSyntaxError; core reports E_PARSE). */
+  split(source: string, _file: string): { text: string; line: number }[] {
+    return splitCql(source).map((s) => ({ text: s.text, line: s.line }))
+  }
+
+  /** Creates the migration keyspace if missing, with the configured replication (AUTO_MIGRATE path). */
+  async createTarget(): Promise<void> {
+    await ensureKeyspace(this.bootstrap, this.keyspace, this.o.replication)
+    await this.selectKeyspace()
+  }
+
+  /**
+   * Before the lock: every node the driver knows must be up (else E_CLUSTER_UNHEALTHY at once, naming the
+   * node) and all must agree on the schema version (waited for, bounded by agreementTimeoutMs).
+   */
+  async preflight(signal?: AbortSignal): Promise<PreflightInfo> {
+    const { waitedMs, nodes } = await waitForAgreement(this.client, {
+      localDataCenter: this.o.localDataCenter, timeoutMs: this.o.agreementTimeoutMs, failOnDownNode: true, signal,
+    })
+    const rs = await this.client.execute('SELECT release_version FROM system.local', [], { prepare: false, isIdempotent: true })
+    return {
+      nodes: nodes.map((n) => ({ address: n.address, up: n.up, ...(n.schemaVersion ? { schemaVersion: n.schemaVersion } : {}) })),
+      agreementWaitMs: waitedMs,
+      serverVersion: String(rs.first()?.get('release_version') ?? 'unknown'),
+    }
+  }
+
+  /**
+   * Runs one statement (DDL unprepared; DML with parameters prepared, for exact types) at the write
+   * consistency; after a schema change waits for agreement and reports the wait. Errors keep the server's
+   * message. If agreement times out the statement itself was applied, and the error says so.
+   */
+  async execute(text: string, opts: { signal?: AbortSignal; params?: readonly unknown[] } = {}): Promise<ExecResult> {
+    if (opts.signal?.aborted) throw opts.signal.reason
+    if (!this.keyspaceSelected && (await keyspaceExists(this.client, this.keyspace))) await this.selectKeyspace()
+    const ddl = isDdl(text)
+    const params = opts.params ? [...opts.params] : []
+    try {
+      await this.client.execute(text, params, { prepare: !ddl && params.length > 0, consistency: consistencyOf(this.o.writeConsistency) })
+    } catch (err) {
+      throw scrubError(err, [this.o.password])
+    }
+    if (!ddl) return {}
+    try {
+      const { waitedMs } = await waitForAgreement(this.client, {
+        localDataCenter: this.o.localDataCenter, timeoutMs: this.o.agreementTimeoutMs, failOnDownNode: false, signal: opts.signal,
+      })
+      return { agreementWaitMs: waitedMs }
+    } catch (err) {
+      if (!isStrataError(err, 'E_CLUSTER_UNHEALTHY')) throw err
+      throw new StrataError('E_CLUSTER_UNHEALTHY', `${err.message}; the statement was applied by its coordinator, so make it idempotent (IF NOT EXISTS / IF EXISTS) before rerunning`, {
+        statement: text, details: err.details, cause: err,
+      })
+    }
+  }
+
+  /** `{ client, keyspace }` for code migrations. */
+  codeContext(): ScyllaCodeContext {
+    return { client: this.client, keyspace: this.keyspace }
+  }
+
+  /** Tables, columns, indexes and views of the migration keyspace (strata_* tables excluded). */
+  async introspect(): Promise<SchemaSnapshot> {
+    return introspectKeyspace(this.client, this.keyspace, consistencyOf(this.o.readConsistency))
+  }
+
+  /** Shuts the driver down (pools, control connection, timers). Idempotent. */
+  async close(): Promise<void> {
+    this.closing ??= this.client.shutdown()
+    await this.closing
+  }
+}
+
+/**
+ * Validates options, connects (E_CONNECTION / E_AUTH on failure, nothing secret in messages) and returns the
+ * adapter. The keyspace may not exist yet: `createTarget()` creates it; history reads then return [].
+ */
+export async function createScyllaAdapter(options: ScyllaAdapterOptions): Promise<ScyllaAdapter> {
+  const o = resolveOptions(options)
+  const client = await connectClient(o)
+  const adapter = new ScyllaAdapter(client, o)
+  try {
+    if (await keyspaceExists(client, o.keyspace)) await adapter.selectKeyspace()
+  } catch (err) {
+    await adapter.close()
+    throw scrubError(err, [o.password])
+  }
+  return adapter
+}
