@@ -2,6 +2,7 @@
 # Installs what the project needs on a fresh machine (Node and Java are given): pnpm, the workspace's
 # packages, and a build of every package. Idempotent; quiet when everything is already in place.
 set -euo pipefail
+export TURBO_TELEMETRY_DISABLED=1
 cd "$(dirname "$0")/.."
 
 PNPM_VERSION=$(node -p "require('./package.json').packageManager.split('@')[1]")

@@ -65,9 +65,33 @@ export async function ensureTable(ctx: BootstrapContext, keyspace: string, table
   }
   if (await tableExists(ctx.client, keyspace, table)) {
     await waitForAgreement(ctx.client, { localDataCenter: ctx.localDataCenter, timeoutMs: ctx.agreementTimeoutMs, failOnDownNode: false })
-    return
+  } else {
+    // The same window applies to a keyspace created a moment ago by another process.
+    await retryWhileMissing(ctx, () => runBootstrapDdl(ctx, ddl))
   }
-  await runBootstrapDdl(ctx, ddl)
+  await retryWhileMissing(ctx, () => ctx.client.execute(`SELECT * FROM ${quoteId(keyspace)}.${quoteId(table)} LIMIT 1`, [], { prepare: false, consistency: ONE }))
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+/**
+ * Retries while the server says a keyspace or table does not exist. Cassandra writes the system_schema rows
+ * of a new table before it registers the table in memory, so a process that sees those rows while another
+ * process's CREATE is still being applied gets "table … does not exist" on its next statement (seen with
+ * 10 concurrent starts on one node). Bounded by the agreement timeout.
+ */
+async function retryWhileMissing(ctx: BootstrapContext, op: () => Promise<unknown>): Promise<void> {
+  const deadline = Date.now() + ctx.agreementTimeoutMs
+  for (;;) {
+    try {
+      await op()
+      return
+    } catch (err) {
+      const missing = /does not exist|unconfigured table/i.test((err as Error).message)
+      if (!missing || Date.now() > deadline) throw err
+      await sleep(50)
+    }
+  }
 }
 
 /** CREATE KEYSPACE IF NOT EXISTS with the configured replication, through the bootstrap coordinator. */
