@@ -28,7 +28,12 @@ export class Output {
 
   table(head: string[], rows: (string | number)[][]): void {
     if (this.json) return
-    const t = new Table({ head: head.map((h) => this.c.bold(h)), style: { head: [], border: [] } })
+    const t = new Table({
+      head: head.map((h) => this.c.bold(h)),
+      style: { head: [], border: [] },
+      // No rule between body rows: one line per migration reads better in a terminal.
+      chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+    })
     t.push(...rows.map((r) => r.map(String)))
     this.print(t.toString())
   }
