@@ -1,0 +1,64 @@
+/**
+ * A small identity service that owns the "identity" migration set in both databases and migrates at
+ * start-up through Strata's hook. Flags come from env: AUTO_MIGRATE, FORCE_MIGRATION, and per database
+ * SCYLLADB_* / COCKROACHDB_* (see the root README). Connection: STRATA_SCYLLADB_CONTACT_POINTS,
+ * STRATA_SCYLLADB_LOCAL_DC, APP_KEYSPACE, STRATA_COCKROACHDB_URL.
+ *
+ *   node dist/main.js            start, then serve GET /health on PORT (default 8080)
+ *   node dist/main.js --once     start, print the start-up result as JSON, exit (used by tests)
+ */
+import { createServer } from 'node:http'
+import { fileURLToPath } from 'node:url'
+import { createCockroachAdapter } from '@strata/cockroachdb'
+import { createScyllaAdapter, exitCodeOf, migrateOnStartup, type StartupDatabaseResult } from '@strata/scylladb'
+
+const APP = { schemaVersion: '1.1.0', minimumSupported: '1.0.0' }
+const SET = 'identity'
+const env = process.env
+const keyspace = env.APP_KEYSPACE ?? 'identity'
+const dir = (db: string): string => fileURLToPath(new URL(`../migrations/${db}`, import.meta.url))
+
+async function start(): Promise<StartupDatabaseResult[]> {
+  return migrateOnStartup({
+    app: APP,
+    databases: [
+      {
+        name: 'scylladb',
+        set: SET,
+        dir: dir('scylladb'),
+        placeholders: { keyspace },
+        adapter: () => createScyllaAdapter({
+          contactPoints: (env.STRATA_SCYLLADB_CONTACT_POINTS ?? '127.0.0.1').split(','),
+          localDataCenter: env.STRATA_SCYLLADB_LOCAL_DC ?? 'datacenter1',
+          keyspace,
+        }),
+      },
+      {
+        name: 'cockroachdb',
+        set: SET,
+        dir: dir('cockroachdb'),
+        adapter: () => createCockroachAdapter({ url: env.STRATA_COCKROACHDB_URL ?? 'postgresql://root@127.0.0.1:26257/identity' }),
+      },
+    ],
+  })
+}
+
+try {
+  const results = await start()
+  const summary = results.map((r) => ({ db: r.name, set: r.set, mode: r.mode, applied: r.applied.map((s) => s.version), schemaVersion: r.schemaVersion, pending: r.pending, warnings: r.warnings }))
+  if (process.argv.includes('--once')) {
+    process.stdout.write(`${JSON.stringify({ ok: true, pid: process.pid, databases: summary })}\n`)
+  } else {
+    const port = Number(env.PORT ?? 8080)
+    createServer((req, res) => {
+      res.setHeader('content-type', 'application/json')
+      res.end(JSON.stringify(req.url === '/health' ? { ok: true, app: APP, databases: summary } : { error: 'not found' }))
+    }).listen(port, () => console.error(`identity-service listening on :${port}`))
+  }
+} catch (err) {
+  // Refuse to start: the message names the database, the set and both versions when incompatible.
+  const code = exitCodeOf(err)
+  process.stdout.write(`${JSON.stringify({ ok: false, code: (err as { code?: string }).code, message: (err as Error).message })}\n`)
+  console.error(`identity-service refuses to start: ${(err as Error).message}`)
+  process.exit(code)
+}
