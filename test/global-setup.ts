@@ -16,7 +16,9 @@ import { endpointsToEnv, ensureDatabases } from '@strata/testkit'
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const t0 = Date.now()
   const log = (line: string) => console.log(`[strata dbs] ${line}`)
-  const dbs = await ensureDatabases({ log })
+  // STRATA_PROBE_TIMEOUT_MS bounds how long an endpoint given by env may take to answer (default 30 s).
+  const probeTimeoutMs = Number(process.env.STRATA_PROBE_TIMEOUT_MS) || undefined
+  const dbs = await ensureDatabases({ log, ...(probeTimeoutMs ? { probeTimeoutMs } : {}) })
   // Workers and child processes inherit process.env from this (main) process.
   Object.assign(process.env, endpointsToEnv(dbs.endpoints))
   project.provide('strataEndpoints', dbs.endpoints)
