@@ -143,9 +143,15 @@ describe('Migrator', () => {
       if (e.index === 2) db.locks.set('default', { set: 'default', owner: 'thief', token: 'x', acquiredAt: new Date(), expiresAt: new Date(Date.now() + 60_000) })
     })
     await expect(m.up()).rejects.toMatchObject({ code: 'E_LOCK_LOST' })
-    expect(db.executed.length).toBeLessThan(10)
-    expect([...db.history.values()][0]).toMatchObject({ status: 'failed' })
+    const done = db.executed.length
+    expect(done).toBeLessThan(10)
+    // The loser writes nothing more: the row stays as its journal left it, for the new holder to resume.
+    expect([...db.history.values()][0]).toMatchObject({ status: 'running', statementsDone: done })
     expect(db.locks.get('default')?.owner).toBe('thief')
+    db.locks.delete('default')
+    const resumed = await new Migrator({ adapter: new MemoryAdapter({ db }), migrations: [sqlMigration('001', ten)] }).up()
+    expect(resumed.steps[0]?.resumedFrom).toBe(done)
+    expect(db.executed).toEqual(ten)
   })
 
   it('stops a migration that exceeds its timeout', async () => {

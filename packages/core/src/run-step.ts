@@ -56,6 +56,13 @@ function statementError(m: Migration, direction: 'up' | 'down', index: number, t
   })
 }
 
+/** A code migration's own exception (not from one of its ctx.execute calls). */
+function codeError(m: Migration, direction: 'up' | 'down', calls: number, err: unknown): StrataError {
+  return new StrataError('E_MIGRATION_FAILED', `${m.file}: ${direction}() failed after ${calls} journaled statement${calls === 1 ? '' : 's'}: ${messageOf(err)}`, {
+    version: m.version.raw, file: m.file, cause: err,
+  })
+}
+
 /**
  * Runs one planned migration (either direction) with the per-statement journal, or inside one
  * transaction when the adapter supports transactional DDL and the migration allows it.
@@ -88,8 +95,9 @@ export async function runStep(step: PlanStep, env: StepEnv): Promise<StepResult>
       await finish(step, env, adapter.history, journal, started)
     }
   } catch (err) {
-    const error = isStrataError(err) ? err : statementError(m, step.direction, journal.done, '', err)
-    await recordFailure(step, env, rec, error, atomic)
+    const error = isStrataError(err) ? err : codeError(m, step.direction, journal.done, err)
+    // A run that lost its lease must not write history: the new holder may be running this very migration.
+    if (error.code !== 'E_LOCK_LOST') await recordFailure(step, env, rec, error, atomic)
     emitter.emit('migration:failed', { version: m.version.raw, name: m.name, direction: step.direction, error })
     throw error
   }
