@@ -46,22 +46,36 @@ describe('CLI options from flags, then env, then a config file', () => {
     await db.drop()
   })
 
+  // The test run exports its endpoints as env, which would win over the config file.
+  const noEndpointEnv = { STRATA_COCKROACHDB_URL: undefined, STRATA_SCYLLADB_CONTACT_POINTS: undefined, STRATA_SCYLLADB_LOCAL_DC: undefined }
+
   it('reads databases and sets from strata.config.ts', async () => {
-    const up = await strata(['--db', 'scylladb', 'up', '--json'], { cwd })
+    const up = await strata(['--db', 'scylladb', 'up', '--json'], { cwd, env: noEndpointEnv })
     expect(up.code, up.stderr).toBe(0)
     expect(up.json.steps).toHaveLength(6)
-    const audit = await strata(['--db', 'scylladb', '--set', 'audit', 'up', '--json'], { cwd })
+    const audit = await strata(['--db', 'scylladb', '--set', 'audit', 'up', '--json'], { cwd, env: noEndpointEnv })
     expect(audit.json.steps.map((s: { version: string }) => s.version)).toEqual(['001', '002'])
-    const pg = await strata(['--db', 'cockroachdb', 'up', '--json'], { cwd })
+    const pg = await strata(['--db', 'cockroachdb', 'up', '--json'], { cwd, env: noEndpointEnv })
     expect(pg.code, pg.stderr).toBe(0)
     expect(pg.json.steps).toHaveLength(6)
   })
 
   it('env overrides the config file, and flags override env', async () => {
+    const empty = await freshDatabase({ prefix: 'config_env' })
+    try {
+      const fromFile = await strata(['--db', 'cockroachdb', 'status', '--json'], { cwd, env: noEndpointEnv })
+      expect(fromFile.json.current).toBe('006')
+      const fromEnv = await strata(['--db', 'cockroachdb', 'status', '--json'], { cwd, env: { STRATA_COCKROACHDB_URL: empty.url } })
+      expect(fromEnv.json.current).toBeNull()
+      const fromFlag = await strata(['--db', 'cockroachdb', '--url', db.url, 'status', '--json'], { cwd, env: { STRATA_COCKROACHDB_URL: empty.url } })
+      expect(fromFlag.json.current).toBe('006')
+    } finally {
+      await empty.drop()
+    }
     const other = freshKeyspaceName('config_env')
-    const viaEnv = await strata(['--db', 'scylladb', 'status', '--json'], { cwd, env: { STRATA_SCYLLADB_KEYSPACE: other } })
+    const viaEnv = await strata(['--db', 'scylladb', 'status', '--json'], { cwd, env: { ...noEndpointEnv, STRATA_SCYLLADB_KEYSPACE: other } })
     expect(viaEnv.json.current).toBeNull()
-    const viaFlag = await strata(['--db', 'scylladb', '--keyspace', keyspace, 'status', '--json'], { cwd, env: { STRATA_SCYLLADB_KEYSPACE: other } })
+    const viaFlag = await strata(['--db', 'scylladb', '--keyspace', keyspace, 'status', '--json'], { cwd, env: { ...noEndpointEnv, STRATA_SCYLLADB_KEYSPACE: other } })
     expect(viaFlag.json.current).toBe('006')
   })
 

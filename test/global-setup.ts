@@ -2,10 +2,10 @@
  * Global setup of the vitest "integration" project: makes real databases available for the whole run.
  *
  * Endpoints come from env vars, else testcontainers (ScyllaDB, CockroachDB) when Docker answers, else the
- * local servers of @strata/testkit (Cassandra 5.0, PostgreSQL), started here if they are not running.
- * Tests read them with `inject('strataEndpoints')`; child processes get STRATA_SCYLLADB_CONTACT_POINTS,
- * STRATA_SCYLLADB_LOCAL_DC and STRATA_COCKROACHDB_URL. An unreachable database throws, failing the run
- * (never a skip), in CI and locally alike.
+ * local servers of @strata/testkit (Cassandra 5.0, PostgreSQL, DynamoDB Local), started here if they are not
+ * running. Tests read them with `inject('strataEndpoints')`; child processes get STRATA_SCYLLADB_CONTACT_POINTS,
+ * STRATA_SCYLLADB_LOCAL_DC, STRATA_COCKROACHDB_URL and STRATA_DYNAMODB_ENDPOINT. An unreachable database throws,
+ * failing the run (never a skip), in CI and locally alike.
  *
  * Teardown stops local servers only if a test run started them and no other run still uses them;
  * servers started with `pnpm dbs start`, or any with STRATA_KEEP_DBS=1, keep running.
@@ -22,11 +22,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // Workers and child processes inherit process.env from this (main) process.
   Object.assign(process.env, endpointsToEnv(dbs.endpoints))
   project.provide('strataEndpoints', dbs.endpoints)
-  const { scylladb, cockroachdb } = dbs.endpoints
+  const { scylladb, cockroachdb, dynamodb } = dbs.endpoints
   log(
     `CQL ${scylladb.contactPoints.join(',')} (${scylladb.source}, ${dbs.versions.scylladb}); ` +
       `SQL ${cockroachdb.url.replace(/:[^:@/]*@/, ':***@')} (${cockroachdb.source}, ` +
-      `${dbs.versions.cockroachdb.split(' on ')[0]}); ready in ${((Date.now() - t0) / 1000).toFixed(1)} s` +
+      `${dbs.versions.cockroachdb.split(' on ')[0]}); ` +
+      `DynamoDB API ${dynamodb.endpoint} (${dynamodb.source}, ${dbs.versions.dynamodb}); ready in ${((Date.now() - t0) / 1000).toFixed(1)} s` +
       (dbs.started.length ? `, started ${dbs.started.join(' and ')}` : ''),
   )
   return () => dbs.release()

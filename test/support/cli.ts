@@ -18,9 +18,11 @@ export interface CliRun {
 /** Runs the built CLI as a user would, with the given env on top of the test run's. */
 export function strata(args: readonly string[], opts: { env?: Record<string, string | undefined>; cwd?: string; bin?: string } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
+    // A key given as undefined is removed, so a test can hide the run's endpoint env from the CLI.
+    const env = Object.fromEntries(Object.entries({ ...process.env, NO_COLOR: '1', ...opts.env }).filter(([, v]) => v !== undefined))
     const child = spawn(process.execPath, [opts.bin ?? CLI, ...args], {
       cwd: opts.cwd ?? REPO,
-      env: { ...process.env, NO_COLOR: '1', ...opts.env },
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let stdout = ''

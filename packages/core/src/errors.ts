@@ -15,6 +15,7 @@ export const EXIT_CODES = {
   E_PLACEHOLDER: 2,
   E_UNKNOWN_TARGET: 2,
   E_NO_DOWN: 2,
+  E_EVOLUTION_INVALID: 2,
   E_PARSE: 3,
   E_DUPLICATE_VERSION: 3,
   E_MIXED_SCHEMES: 3,
@@ -28,6 +29,9 @@ export const EXIT_CODES = {
   E_AUTH: 5,
   E_CLUSTER_UNHEALTHY: 5,
   E_INCOMPATIBLE_SCHEMA: 6,
+  E_DOCUMENT_TOO_NEW: 6,
+  E_DOCUMENT_TOO_OLD: 6,
+  E_EVOLUTION_FAILED: 1,
 } as const
 
 export type StrataErrorCode = keyof typeof EXIT_CODES

@@ -11,3 +11,4 @@ export { splitCql, isDdl, CqlSyntaxError, type SplitStatement } from './cql-spli
 export { HISTORY_TABLE } from './history-store.js'
 export { LOCK_TABLE } from './lease-lock.js'
 export type { NodeState } from './schema-agreement.js'
+export * from './evolution/index.js'

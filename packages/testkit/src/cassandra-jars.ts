@@ -69,7 +69,7 @@ export async function ensureCassandraJars(log: (line: string) => void = () => {}
   return { classpath, jamm: path.join(lib, jammName) }
 }
 
-function runMaven(cwd: string, args: string[]): Promise<void> {
+export function runMaven(cwd: string, args: string[]): Promise<void> {
   const mvn = process.env.STRATA_MVN ?? 'mvn'
   return new Promise((resolve, reject) => {
     let output = ''

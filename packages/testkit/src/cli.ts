@@ -1,19 +1,20 @@
 #!/usr/bin/env node
 /**
- * `pnpm dbs start|stop|status|node` — manage the local test servers (Cassandra 5.0, PostgreSQL).
+ * `pnpm dbs start|stop|status|node` — manage the local test servers (Cassandra 5.0, PostgreSQL, DynamoDB Local).
  * node:util parseArgs is enough for four verbs and a few flags; no CLI framework needed.
  */
 import { parseArgs } from 'node:util'
 import { cassandraStatus, startCassandra, startNode, stopCassandra, stopNode } from './cassandra-server.js'
 import { markStartedByTest } from './databases.js'
+import { dynamoStatus, startDynamo, stopDynamo } from './dynamodb-server.js'
 import { ENV, localEndpoints } from './endpoints.js'
 import { stateDir } from './paths.js'
 import { postgresStatus, startPostgres, stopPostgres } from './postgres-server.js'
 import { liveUsers, withStateLock } from './state-lock.js'
 
 const USAGE = `usage: pnpm dbs <command>
-  start [--cassandra] [--postgres] [--cluster3] [--heap 1G]   start local servers (default: both)
-  stop [--cassandra] [--postgres] [--force]                  stop the servers this kit started
+  start [--cassandra] [--postgres] [--dynamodb] [--cluster3] [--heap 1G]   start local servers (default: all)
+  stop [--cassandra] [--postgres] [--dynamodb] [--force]                  stop the servers this kit started
   status                                                     show servers and endpoints
   env                                                        print export lines for the endpoints (eval "$(pnpm -s dbs env)")
   node stop|start <1|2|3>                                    stop/restart one Cassandra node
@@ -22,9 +23,9 @@ Logs and data: ${stateDir()}`
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`
 const say = (line: string) => console.log(line)
 
-async function start(flags: { cassandra?: boolean; postgres?: boolean; cluster3?: boolean; heap?: string }) {
-  // --cluster3 only shapes Cassandra; without --cassandra/--postgres both start.
-  const both = !flags.cassandra && !flags.postgres
+async function start(flags: { cassandra?: boolean; postgres?: boolean; dynamodb?: boolean; cluster3?: boolean; heap?: string }) {
+  // --cluster3 only shapes Cassandra; without --cassandra/--postgres/--dynamodb all start.
+  const both = !flags.cassandra && !flags.postgres && !flags.dynamodb
   await withStateLock(async () => {
     if (both || flags.cassandra || flags.cluster3) {
       const r = await startCassandra({ nodes: flags.cluster3 ? 3 : 1, log: say, ...(flags.heap ? { heap: flags.heap } : {}) })
@@ -38,12 +39,17 @@ async function start(flags: { cassandra?: boolean; postgres?: boolean; cluster3?
       say(r.started ? `postgres: ready in ${secs(r.ms)}` : 'postgres: already running')
       await markStartedByTest('postgres', false)
     }
+    if (both || flags.dynamodb) {
+      const r = await startDynamo({ log: say })
+      say(r.started ? `dynamodb: ready in ${secs(r.ms)}` : 'dynamodb: already running')
+      await markStartedByTest('dynamodb', false)
+    }
   })
   await status()
 }
 
-async function stop(flags: { cassandra?: boolean; postgres?: boolean; force?: boolean }) {
-  const both = !flags.cassandra && !flags.postgres
+async function stop(flags: { cassandra?: boolean; postgres?: boolean; dynamodb?: boolean; force?: boolean }) {
+  const both = !flags.cassandra && !flags.postgres && !flags.dynamodb
   await withStateLock(async () => {
     // Several people and test runs share one machine: never pull servers from under a running test run.
     const users = await liveUsers()
@@ -65,6 +71,12 @@ async function stop(flags: { cassandra?: boolean; postgres?: boolean; force?: bo
       await markStartedByTest('postgres', false)
       say(was ? `postgres: stopped in ${secs(Date.now() - t0)}` : 'postgres: not running')
     }
+    if (both || flags.dynamodb) {
+      const t0 = Date.now()
+      const was = await stopDynamo()
+      await markStartedByTest('dynamodb', false)
+      say(was ? `dynamodb: stopped in ${secs(Date.now() - t0)}` : 'dynamodb: not running')
+    }
   })
 }
 
@@ -77,11 +89,15 @@ async function status() {
   const pg = await postgresStatus()
   const pgState = !pg.running ? 'stopped' : pg.version ? `up, ${pg.version.split(' on ')[0]}` : 'running, not answering'
   say(`postgres         ${pg.url.replace(/:[^:@/]*@/, ':***@')}  ${pgState}${pg.pid ? `  pid ${pg.pid}` : ''}  log ${pg.logFile}`)
+  const ddb = await dynamoStatus()
+  const ddbState = !ddb.running ? 'stopped' : ddb.answering ? 'up, DynamoDB Local' : 'running, not answering'
+  say(`dynamodb         ${ddb.endpoint}  ${ddbState}${ddb.pid ? `  pid ${ddb.pid}` : ''}  log ${ddb.logFile}`)
   const e = await localEndpoints()
   say('endpoints for tests (export to use from other shells):')
   say(`  ${ENV.contactPoints}=${e.scylladb.contactPoints.join(',')}`)
   say(`  ${ENV.localDc}=${e.scylladb.localDataCenter}`)
   say(`  ${ENV.cockroachUrl}=${e.cockroachdb.url}`)
+  say(`  ${ENV.dynamodbEndpoint}=${e.dynamodb.endpoint}`)
 }
 
 async function env() {
@@ -89,6 +105,7 @@ async function env() {
   say(`export ${ENV.contactPoints}=${e.scylladb.contactPoints.join(',')}`)
   say(`export ${ENV.localDc}=${e.scylladb.localDataCenter}`)
   say(`export ${ENV.cockroachUrl}='${e.cockroachdb.url}'`)
+  say(`export ${ENV.dynamodbEndpoint}=${e.dynamodb.endpoint}`)
 }
 
 async function node(action: string | undefined, which: string | undefined) {
@@ -108,6 +125,7 @@ async function main(argv: string[]): Promise<void> {
     options: {
       cassandra: { type: 'boolean' },
       postgres: { type: 'boolean' },
+      dynamodb: { type: 'boolean' },
       cluster3: { type: 'boolean' },
       heap: { type: 'string' },
       force: { type: 'boolean' },

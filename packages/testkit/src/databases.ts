@@ -6,9 +6,10 @@ import { localEndpoints, resolveEndpoints, type Endpoints, type ResolveOptions }
 import { stateDir } from './paths.js'
 import { probeEndpoints, type ProbeResult } from './probe.js'
 import { postgresStatus, startPostgres, stopPostgres } from './postgres-server.js'
+import { dynamoStatus, startDynamo, stopDynamo } from './dynamodb-server.js'
 import { registerUser, unregisterUser, withStateLock } from './state-lock.js'
 
-export type LocalServer = 'cassandra' | 'postgres'
+export type LocalServer = 'cassandra' | 'postgres' | 'dynamodb'
 
 export interface EnsureOptions extends ResolveOptions {
   /** Cassandra nodes when running locally: 1 (default) or 3; STRATA_CASSANDRA_NODES=3 also asks for 3. */
@@ -62,10 +63,10 @@ export async function ensureDatabases(opts: EnsureOptions = {}): Promise<Ensured
     await withStateLock(async () => {
       const others = await unregisterUser()
       if (others > 0 || process.env.STRATA_KEEP_DBS === '1') return
-      for (const server of ['cassandra', 'postgres'] as const) {
+      for (const server of ['cassandra', 'postgres', 'dynamodb'] as const) {
         if (!existsSync(testMarker(server))) continue
         log(`stopping local ${server} (started by a test run)`)
-        await (server === 'cassandra' ? stopCassandra() : stopPostgres())
+        await (server === 'cassandra' ? stopCassandra() : server === 'postgres' ? stopPostgres() : stopDynamo())
         await markStartedByTest(server, false)
       }
     })
@@ -92,12 +93,22 @@ export async function ensureDatabases(opts: EnsureOptions = {}): Promise<Ensured
           await markStartedByTest('postgres', true)
         }
       }
+      if (endpoints.dynamodb.source === 'local') {
+        const wasRunning = (await dynamoStatus()).running
+        const r = await startDynamo({ log })
+        timings.dynamodb = r.started ? r.ms : 0
+        if (!wasRunning) {
+          started.push('dynamodb')
+          await markStartedByTest('dynamodb', true)
+        }
+      }
     })
     // Local contact points depend on how many nodes now run.
     const local = await localEndpoints()
     endpoints = {
       scylladb: endpoints.scylladb.source === 'local' ? local.scylladb : endpoints.scylladb,
       cockroachdb: endpoints.cockroachdb,
+      dynamodb: endpoints.dynamodb,
     }
     const versions = await probeEndpoints(endpoints, opts.probeTimeoutMs)
     return { endpoints, versions, started, timings, release }

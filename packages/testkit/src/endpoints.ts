@@ -2,6 +2,7 @@ import { LOCAL_DC } from './cassandra-config.js'
 import { nodeAddress } from './cassandra-node.js'
 import { runningCassandraNodes } from './cassandra-server.js'
 import { dockerAvailable, startCockroachContainer, startScyllaContainer } from './containers.js'
+import { DYNAMODB_REGION, localDynamoEndpoint } from './dynamodb-server.js'
 import { localPostgresUrl } from './postgres-server.js'
 
 /** Where an endpoint came from: env vars, a container started for this process, or this kit's local servers. */
@@ -20,15 +21,26 @@ export interface CockroachEndpoint {
   source: EndpointSource
 }
 
+/** A DynamoDB-API endpoint: ScyllaDB Alternator, DynamoDB, or the local DynamoDB Local standing in for them. */
+export interface DynamoEndpoint {
+  /** http(s):// URL for the AWS SDK's `endpoint`. */
+  endpoint: string
+  region: string
+  source: EndpointSource
+}
+
 export interface Endpoints {
   scylladb: ScyllaEndpoint
   cockroachdb: CockroachEndpoint
+  dynamodb: DynamoEndpoint
 }
 
 export const ENV = {
   contactPoints: 'STRATA_SCYLLADB_CONTACT_POINTS',
   localDc: 'STRATA_SCYLLADB_LOCAL_DC',
   cockroachUrl: 'STRATA_COCKROACHDB_URL',
+  dynamodbEndpoint: 'STRATA_DYNAMODB_ENDPOINT',
+  dynamodbRegion: 'STRATA_DYNAMODB_REGION',
 } as const
 
 export interface ResolveOptions {
@@ -49,6 +61,11 @@ function cockroachFromEnv(): CockroachEndpoint | undefined {
   return url ? { url, source: 'env' } : undefined
 }
 
+function dynamoFromEnv(): DynamoEndpoint | undefined {
+  const endpoint = process.env[ENV.dynamodbEndpoint]
+  return endpoint ? { endpoint, region: process.env[ENV.dynamodbRegion] || DYNAMODB_REGION, source: 'env' } : undefined
+}
+
 /** The local servers' addresses: every running node (or node 1 when none runs yet) and the PG URL. */
 export async function localEndpoints(): Promise<Endpoints> {
   const running = await runningCassandraNodes()
@@ -59,6 +76,7 @@ export async function localEndpoints(): Promise<Endpoints> {
       source: 'local',
     },
     cockroachdb: { url: localPostgresUrl(), source: 'local' },
+    dynamodb: { endpoint: localDynamoEndpoint(), region: DYNAMODB_REGION, source: 'local' },
   }
 }
 
@@ -82,7 +100,8 @@ export async function resolveEndpoints(opts: ResolveOptions = {}): Promise<Endpo
     if (s) scylladb = { ...s, source: 'container' }
     if (c) cockroachdb = { ...c, source: 'container' }
   }
-  return { scylladb: scylladb ?? local.scylladb, cockroachdb: cockroachdb ?? local.cockroachdb }
+  // No container for the DynamoDB API: DynamoDB Local runs on the JVM anyway (STRATA_DYNAMODB_ENDPOINT for Alternator).
+  return { scylladb: scylladb ?? local.scylladb, cockroachdb: cockroachdb ?? local.cockroachdb, dynamodb: dynamoFromEnv() ?? local.dynamodb }
 }
 
 /** The env vars that hand these endpoints to child processes (CLI under test, other tools). */
@@ -91,6 +110,8 @@ export function endpointsToEnv(e: Endpoints): Record<string, string> {
     [ENV.contactPoints]: e.scylladb.contactPoints.join(','),
     [ENV.localDc]: e.scylladb.localDataCenter,
     [ENV.cockroachUrl]: e.cockroachdb.url,
+    [ENV.dynamodbEndpoint]: e.dynamodb.endpoint,
+    [ENV.dynamodbRegion]: e.dynamodb.region,
   }
 }
 
@@ -102,5 +123,6 @@ export function endpointsFromEnv(): Endpoints {
   return {
     scylladb: scyllaFromEnv() ?? { contactPoints: [nodeAddress(1)], localDataCenter: LOCAL_DC, source: 'local' },
     cockroachdb: cockroachFromEnv() ?? { url: localPostgresUrl(), source: 'local' },
+    dynamodb: dynamoFromEnv() ?? { endpoint: localDynamoEndpoint(), region: DYNAMODB_REGION, source: 'local' },
   }
 }

@@ -27,6 +27,16 @@ export {
   type PostgresStatus,
 } from './postgres-server.js'
 export { dockerAvailable, stopContainers } from './containers.js'
+export { DYNAMODB_LOCAL_VERSION, ensureDynamoJars } from './dynamodb-jars.js'
+export {
+  DYNAMODB_REGION,
+  dynamoPort,
+  dynamoStatus,
+  localDynamoEndpoint,
+  startDynamo,
+  stopDynamo,
+  type DynamoStatus,
+} from './dynamodb-server.js'
 export {
   ENV,
   endpointsFromEnv,
@@ -34,12 +44,13 @@ export {
   localEndpoints,
   resolveEndpoints,
   type CockroachEndpoint,
+  type DynamoEndpoint,
   type EndpointSource,
   type Endpoints,
   type ResolveOptions,
   type ScyllaEndpoint,
 } from './endpoints.js'
-export { probeCockroach, probeEndpoints, probeScylla, type ProbeResult } from './probe.js'
+export { probeCockroach, probeDynamo, probeEndpoints, probeScylla, type ProbeResult } from './probe.js'
 export { ensureDatabases, type EnsuredDatabases, type EnsureOptions, type LocalServer } from './databases.js'
 export { createCqlClient } from './cql-client.js'
 export { freshDatabase, freshKeyspaceName, type FreshDatabase } from './fixtures.js'

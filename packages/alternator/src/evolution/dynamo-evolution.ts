@@ -1,0 +1,72 @@
+import {
+  runSweep, upgradeStored,
+  type Document, type Evolution, type SweepOptions, type SweepResult, type UpgradeHooks, type UpgradeResult, type WriteBackPolicy,
+} from '@strata/core'
+import { DynamoCheckpointStore, DYNAMO_SWEEPS_TABLE } from './dynamo-checkpoints.js'
+import { openDynamoDocuments, type DynamoDocuments, type DynamoDocumentsOptions } from './dynamo-documents.js'
+import { DynamoScanSource } from './scan-segments.js'
+
+export interface DynamoRepositoryOptions<D extends Document> extends DynamoDocumentsOptions {
+  evolution: Evolution<D>
+  /** `none`: upgrade in memory only. `on-read` (default): also write the upgrade back, conditionally. */
+  writeBack?: WriteBackPolicy
+  /** Read-evolve-write attempts when concurrent writes keep winning (default 3). */
+  maxAttempts?: number
+  hooks?: UpgradeHooks
+}
+
+/**
+ * Reads one entity's items from a DynamoDB/Alternator table and returns them at the current version,
+ * upgrading old ones on the way (with write-back `on-read`, a conditional UpdateItem that loses to any
+ * concurrent write). Create it with {@link createDynamoRepository}.
+ */
+export class DynamoDocumentRepository<D extends Document> {
+  constructor(readonly documents: DynamoDocuments, private readonly o: DynamoRepositoryOptions<D>) {}
+
+  /** The item with this key at the current version, or undefined when there is none. */
+  async get(key: Readonly<Record<string, unknown>>): Promise<D | undefined> {
+    return (await this.read(key))?.doc
+  }
+
+  /** Like get, with what happened: found/stored version, outcome (`current`, `upgraded`, `evolved`, `conflict`…). */
+  async read(key: Readonly<Record<string, unknown>>): Promise<UpgradeResult<D> | undefined> {
+    const row = await this.documents.get(key)
+    if (!row) return undefined
+    return upgradeStored(this.o.evolution, this.documents, row, {
+      writeBack: this.o.writeBack ?? 'on-read', ...(this.o.maxAttempts ? { maxAttempts: this.o.maxAttempts } : {}), ...(this.o.hooks ? { hooks: this.o.hooks } : {}),
+    })
+  }
+}
+
+/** Opens a repository over a table (reads its key schema once; E_CONFIG when it does not exist). */
+export async function createDynamoRepository<D extends Document>(o: DynamoRepositoryOptions<D>): Promise<DynamoDocumentRepository<D>> {
+  return new DynamoDocumentRepository(await openDynamoDocuments(o), o)
+}
+
+export interface DynamoSweepOptions extends DynamoDocumentsOptions, Pick<SweepOptions<unknown>,
+  'upgrade' | 'segments' | 'concurrency' | 'pageSize' | 'rate' | 'writeConcurrency' | 'restart' | 'signal' | 'onEvent' | 'progressIntervalMs' | 'hooks'> {
+  /** Checkpoint name (default `sweep:<entity>:<table>`, or `census:…` without upgrade). */
+  id?: string
+  /** Checkpoint table (default `strata_sweeps`, created on first use). */
+  checkpointTable?: string
+  /** Strongly consistent Scan pages (twice the read cost); default false: conditional writes catch stale reads. */
+  consistentRead?: boolean
+}
+
+/**
+ * Sweeps a whole DynamoDB/Alternator table: parallel Scan segments, every old item upgraded with the same
+ * conditional UpdateItem as on-read write-back, throttled to `rate` items/s, checkpointed after every page
+ * (its LastEvaluatedKey) so a killed sweep resumes, ending with a census (items per version, deletable steps).
+ */
+export async function sweepDynamoTable(o: DynamoSweepOptions): Promise<SweepResult> {
+  const documents = await openDynamoDocuments(o)
+  const upgrade = o.upgrade !== false
+  return runSweep({
+    ...o,
+    source: new DynamoScanSource(o.client, o.table, { consistentRead: o.consistentRead }),
+    binding: documents,
+    checkpoints: new DynamoCheckpointStore(o.client, o.checkpointTable ?? DYNAMO_SWEEPS_TABLE),
+    id: o.id ?? `${upgrade ? 'sweep' : 'census'}:${o.evolution.entity}:${o.table}`,
+    target: o.table,
+  })
+}

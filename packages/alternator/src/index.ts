@@ -1,0 +1,12 @@
+/**
+ * @strata/alternator — lazy document evolution over the DynamoDB API (ScyllaDB Alternator, DynamoDB):
+ * repositories that upgrade on read with conditional write-back, and resumable parallel-Scan sweeps.
+ * It holds no migration adapter (Alternator tables have no DDL to migrate); evolutions come from @strata/core.
+ */
+export { createDynamoClient, type DynamoConnectionOptions } from './dynamo-client.js'
+export { DynamoDocuments, openDynamoDocuments, describeKey, type DynamoDocumentsOptions, type DynamoRow } from './evolution/dynamo-documents.js'
+export {
+  DynamoDocumentRepository, createDynamoRepository, sweepDynamoTable, type DynamoRepositoryOptions, type DynamoSweepOptions,
+} from './evolution/dynamo-evolution.js'
+export { DynamoScanSource, encodeKey, decodeKey } from './evolution/scan-segments.js'
+export { DynamoCheckpointStore, DYNAMO_SWEEPS_TABLE } from './evolution/dynamo-checkpoints.js'

@@ -1,0 +1,10 @@
+/** Lazy document evolution: upgrade chains, conditional write-back, resumable table walks, sweeps, censuses. */
+export * from './define-evolution.js'
+export * from './document-values.js'
+export * from './rate-limiter.js'
+export * from './checkpoint.js'
+export * from './table-walk.js'
+export * from './upgrade-stored.js'
+export * from './census.js'
+export * from './sweep.js'
+export * from './memory-table.js'

@@ -1,0 +1,7 @@
+/** Lazy document evolution over CQL: repositories that upgrade on read, token-range sweeps, backfills. */
+export { CqlDocuments, openCqlDocuments, type CqlDocumentLayout, type CqlDocumentsOptions, type CqlRow } from './cql-documents.js'
+export { CqlDocumentRepository, createCqlRepository, sweepCqlTable, type CqlRepositoryOptions, type CqlSweepOptions } from './cql-evolution.js'
+export { CqlTokenRangeSource, tokenRange } from './token-ranges.js'
+export { CqlCheckpointStore, SWEEPS_TABLE } from './cql-checkpoints.js'
+export { backfillTable, type BackfillOptions } from './backfill.js'
+export { describeCqlTable, type CqlTableInfo } from './cql-table.js'
