@@ -59,6 +59,8 @@ export class CockroachAdapter implements Adapter {
   private session?: Promise<pg.PoolClient>
   private knexInstance?: Knex
   private closing?: Promise<void>
+  /** Set by createCockroachAdapter when its probe connected to the database itself. */
+  databaseKnownToExist = false
 
   /** Use createCockroachAdapter(): the server must be probed before the pool is set up. */
   constructor(
@@ -104,7 +106,8 @@ export class CockroachAdapter implements Adapter {
   /** Creates the database (via a maintenance database) and the schema if missing; safe to run concurrently. */
   async createTarget(): Promise<void> {
     this.assertOpen()
-    await createDatabase(this.conn, this.opts.maintenanceDatabases ?? MAINTENANCE_DATABASES)
+    // The probe already connected to this database: no maintenance connection (a TCP + SCRAM handshake) needed.
+    if (!this.databaseKnownToExist) await createDatabase(this.conn, this.opts.maintenanceDatabases ?? MAINTENANCE_DATABASES)
     await createSchema(this.run, this.schema, this.conn)
   }
 
@@ -249,6 +252,8 @@ export class CockroachAdapter implements Adapter {
 export async function createCockroachAdapter(opts: CockroachAdapterOptions): Promise<CockroachAdapter> {
   const conn = resolveConnection(opts)
   const schema = validateIdentifier(opts.schema ?? 'public', 'schema')
-  const { server } = await detectServer(conn, opts.maintenanceDatabases ?? MAINTENANCE_DATABASES)
-  return new CockroachAdapter(conn, server, schema, opts)
+  const { server, databaseExists } = await detectServer(conn, opts.maintenanceDatabases ?? MAINTENANCE_DATABASES)
+  const adapter = new CockroachAdapter(conn, server, schema, opts)
+  adapter.databaseKnownToExist = databaseExists
+  return adapter
 }

@@ -1,8 +1,14 @@
-import knexLib, { type Knex } from 'knex'
+import { createRequire } from 'node:module'
+import type { Knex } from 'knex'
 import type { ClientConfig, PoolClient } from 'pg'
 import type { ServerInfo } from './dialect.js'
 
 export type { Knex }
+
+// knex (with lodash, debug, …) takes ~90 ms to load; only code migrations that touch ctx.knex need it,
+// so it is required on first use (knex is CommonJS, so a synchronous require keeps the getters synchronous).
+const requireHere = createRequire(import.meta.url)
+const knexLib = (config: Knex.Config): Knex => (requireHere('knex') as typeof import('knex')).knex(config)
 
 /** knex logs pool and deprecation warnings on the console by default; adapters never print. */
 const SILENT: Knex.Logger = { warn() {}, error() {}, deprecate() {}, debug() {} }

@@ -122,6 +122,44 @@ describe('Migrator', () => {
     expect(new Set(db.executed).size).toBe(20)
   })
 
+  it('a no-op run takes no lock and writes nothing', async () => {
+    const db = new MemoryDatabase()
+    const migrations = [sqlMigration('001', ['CREATE TABLE a (id int)'])]
+    await new Migrator({ adapter: new MemoryAdapter({ db }), migrations }).up()
+    // A lock held by someone else does not delay a run that has nothing to do.
+    db.locks.set('default', { set: 'default', owner: 'busy', token: 't', acquiredAt: new Date(), expiresAt: new Date(Date.now() + 60_000) })
+    const m = new Migrator({ adapter: new MemoryAdapter({ db }), migrations, lockWaitMs: 50 })
+    const events: string[] = []
+    m.onAny((name) => events.push(name))
+    const r = await m.up()
+    expect(r.steps).toEqual([])
+    expect(events).toEqual(['plan'])
+  })
+
+  it('a waiter stops waiting once the lock holder has applied everything it wanted', async () => {
+    const db = new MemoryDatabase()
+    const migrations = [sqlMigration('001', ['CREATE TABLE a (id int)']), sqlMigration('002', ['CREATE TABLE b (id int)'])]
+    db.locks.set('default', { set: 'default', owner: 'deployer-1', token: 't', acquiredAt: new Date(), expiresAt: new Date(Date.now() + 60_000) })
+    const waiter = new Migrator({ adapter: new MemoryAdapter({ db }), migrations, lockWaitMs: 10_000 })
+    const events: string[] = []
+    waiter.onAny((name) => events.push(name))
+    const t0 = Date.now()
+    const run = waiter.up()
+    await new Promise((r) => setTimeout(r, 100))
+    // deployer-1 records both migrations while still holding the lock.
+    const other = new MemoryAdapter({ db })
+    for (const mig of migrations) {
+      await other.history.begin({ set: 'default', version: mig.version.raw, name: mig.name, kind: 'schema', checksum: mig.checksum, statementsTotal: 1, statementHashes: [], startedAt: new Date(), appliedBy: 'x', toolVersion: 't' })
+      await other.history.complete('default', mig.version.raw, { finishedAt: new Date(), durationMs: 1, statementHashes: mig.statements!.map((x) => x.hash), agreementWaitMs: 0 })
+    }
+    const r = await run
+    expect(r.steps).toEqual([])
+    expect(Date.now() - t0).toBeLessThan(3000)
+    expect(events).toContain('lock:waiting')
+    expect(events).not.toContain('lock:acquired')
+    expect(db.executed).toEqual([])
+  })
+
   it('times out waiting for a held lock with E_LOCK_TIMEOUT and changes nothing', async () => {
     const db = new MemoryDatabase()
     const other = new MemoryAdapter({ db })

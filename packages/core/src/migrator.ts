@@ -184,11 +184,11 @@ export class Migrator extends TypedEmitter {
     return { allowOutOfOrder: this.opts.allowOutOfOrder, allowMissing: this.opts.allowMissing, transactionalDdl: this.opts.adapter.capabilities.transactionalDdl }
   }
 
-  private async locked<T>(signal: AbortSignal | undefined, fn: (signal: AbortSignal, lease: Lease) => Promise<T>): Promise<T> {
+  private async locked<T>(signal: AbortSignal | undefined, fn: (signal: AbortSignal, lease: Lease) => Promise<T>, wait: { settled?: () => Promise<boolean>; ifSettled?: () => T } = {}): Promise<T> {
     return withLease({
       adapter: this.opts.adapter, emitter: this, set: this.set, owner: this.owner,
-      ttlMs: this.opts.lockTtlMs ?? 30_000, waitMs: this.opts.lockWaitMs ?? 120_000, signal,
-    }, fn)
+      ttlMs: this.opts.lockTtlMs ?? 30_000, waitMs: this.opts.lockWaitMs ?? 120_000, signal, settled: wait.settled,
+    }, fn, wait.ifSettled)
   }
 
   private async run(direction: 'up' | 'down', opts: { dryRun?: boolean; signal?: AbortSignal }, input: { target?: string; steps?: number; kinds?: readonly MigrationKind[] }): Promise<RunResult> {
@@ -199,9 +199,29 @@ export class Migrator extends TypedEmitter {
       if (err) throw err
       return { direction, dryRun: true, steps: [], plan, lockWaitMs: 0, blockedBy: blocked(plan) }
     }
+    // A read outside the lease, for a plan that needs no lock. Any failure of it (e.g. Cassandra's "Unknown CF"
+    // while another process is creating the history table) just means: take the locked path, which reads again.
+    const peek = async (): Promise<Plan | undefined> => {
+      const rows = await this.opts.adapter.history.list(this.set).catch(() => undefined)
+      return rows && computePlan({ available, applied: rows, direction, ...input, options: this.planOptions() })
+    }
+    // Nothing to do: every file recorded as applied. A 'running' or 'failed' row still counts as pending, so a
+    // migration another process is applying right now keeps this run on the locked path.
+    const settledPlan = (p: Plan | undefined): p is Plan => p !== undefined && p.steps.length === 0 && p.issues.length === 0 && !p.blockedBy
+    const nothingToDo = (plan: Plan): RunResult => {
+      this.emit('plan', { direction, versions: [], issues: [] })
+      return { direction, dryRun: false, steps: [], plan, lockWaitMs: 0 }
+    }
+    const early = await peek()
+    // No lock, no preflight and no table DDL for a no-op run (every deploy and every boot pays for those).
+    if (settledPlan(early)) return nothingToDo(early)
     if (this.opts.adapter.preflight) this.emit('preflight', await this.opts.adapter.preflight(opts.signal))
     const t0 = Date.now()
     let lockWaitMs = 0
+    // While another process holds the lock, a waiter re-reads history and stops waiting once that process
+    // has applied everything this run would have: concurrent deploys end together instead of queueing.
+    let last: Plan | undefined
+    const settled = async (): Promise<boolean> => settledPlan((last = await peek()))
     return this.locked(opts.signal, async (signal) => {
       lockWaitMs = Date.now() - t0
       await this.opts.adapter.history.ensure()
@@ -223,7 +243,7 @@ export class Migrator extends TypedEmitter {
       const b = blocked(plan)
       if (b) this.emit('migration:blocked', b)
       return { direction, dryRun: false, steps, plan, lockWaitMs, blockedBy: b }
-    })
+    }, { settled, ifSettled: () => ({ ...nothingToDo(last as Plan), lockWaitMs: Date.now() - t0 }) })
   }
 }
 

@@ -1,6 +1,6 @@
 import { StrataError, isStrataError, messageOf } from './errors.js'
 import type { TypedEmitter } from './events.js'
-import type { Adapter, Lease } from './types.js'
+import type { Adapter, Lease, LockInfo } from './types.js'
 
 export interface LeaseOptions {
   adapter: Adapter
@@ -10,19 +10,52 @@ export interface LeaseOptions {
   ttlMs: number
   waitMs: number
   signal?: AbortSignal
+  /**
+   * Checked between short waits while another process holds the lock: true ends the wait without the
+   * lease (e.g. that process has applied everything this run wanted to apply).
+   */
+  settled?: () => Promise<boolean>
+}
+
+/** How long one acquire() waits before `settled` is checked again. */
+const SETTLED_CHECK_MS = 500
+
+/** Acquires the lease, or returns undefined when `settled` says there is no need any more. */
+async function acquireLease(o: LeaseOptions): Promise<Lease | undefined> {
+  const deadline = Date.now() + o.waitMs
+  let warned = false
+  const onWaiting = (holder: LockInfo | null): void => {
+    if (!warned) o.emitter.emit('lock:waiting', { set: o.set, holder })
+    warned = true
+  }
+  for (;;) {
+    const left = Math.max(0, deadline - Date.now())
+    const waitMs = o.settled ? Math.min(SETTLED_CHECK_MS, left) : left
+    try {
+      return await o.adapter.lock.acquire({ set: o.set, owner: o.owner, ttlMs: o.ttlMs, waitMs, signal: o.signal, onWaiting })
+    } catch (err) {
+      if (!o.settled || !isStrataError(err, 'E_LOCK_TIMEOUT')) throw err
+      if (await o.settled()) return undefined
+      if (Date.now() >= deadline) {
+        throw new StrataError('E_LOCK_TIMEOUT', err.message.replace(/after \d+ ms/, `after ${o.waitMs} ms`), { cause: err, details: err.details })
+      }
+    }
+  }
 }
 
 /**
  * Takes the lease, renews it every ttl/3 while fn runs, and always releases it. fn gets a signal that
- * aborts when the lease is lost (another owner took over) or the caller's signal aborts.
+ * aborts when the lease is lost (another owner took over) or the caller's signal aborts. When `settled`
+ * ends the wait first, `ifSettled` gives the result instead.
  */
-export async function withLease<T>(o: LeaseOptions, fn: (signal: AbortSignal, lease: Lease) => Promise<T>): Promise<T> {
+export async function withLease<T>(o: LeaseOptions, fn: (signal: AbortSignal, lease: Lease) => Promise<T>, ifSettled?: () => T): Promise<T> {
   await o.adapter.lock.ensure()
   const t0 = Date.now()
-  const lease = await o.adapter.lock.acquire({
-    set: o.set, owner: o.owner, ttlMs: o.ttlMs, waitMs: o.waitMs, signal: o.signal,
-    onWaiting: (holder) => o.emitter.emit('lock:waiting', { set: o.set, holder }),
-  })
+  const lease = await acquireLease(o)
+  if (!lease) {
+    if (!ifSettled) throw new StrataError('E_LOCK_TIMEOUT', `stopped waiting for the migration lock of set "${o.set}"`)
+    return ifSettled()
+  }
   o.emitter.emit('lock:acquired', { set: o.set, owner: o.owner, waitedMs: Date.now() - t0 })
   const lost = new AbortController()
   const onLost = (reason: unknown): void => {
