@@ -1,18 +1,13 @@
 import {
-  runSweep, upgradeStored,
-  type Document, type Evolution, type SweepOptions, type SweepResult, type UpgradeHooks, type UpgradeResult, type WriteBackPolicy,
+  DocumentRepository, runSweep,
+  type Document, type Evolution, type RepositoryOptions, type SweepOptions, type SweepResult,
 } from '@strata/core'
 import { DynamoCheckpointStore, DYNAMO_SWEEPS_TABLE } from './dynamo-checkpoints.js'
-import { openDynamoDocuments, type DynamoDocuments, type DynamoDocumentsOptions } from './dynamo-documents.js'
+import { openDynamoDocuments, type DynamoDocuments, type DynamoDocumentsOptions, type DynamoRow } from './dynamo-documents.js'
 import { DynamoScanSource } from './scan-segments.js'
 
-export interface DynamoRepositoryOptions<D extends Document> extends DynamoDocumentsOptions {
+export interface DynamoRepositoryOptions<D extends Document> extends DynamoDocumentsOptions, Omit<RepositoryOptions<D>, 'evolution'> {
   evolution: Evolution<D>
-  /** `none`: upgrade in memory only. `on-read` (default): also write the upgrade back, conditionally. */
-  writeBack?: WriteBackPolicy
-  /** Read-evolve-write attempts when concurrent writes keep winning (default 3). */
-  maxAttempts?: number
-  hooks?: UpgradeHooks
 }
 
 /**
@@ -20,27 +15,11 @@ export interface DynamoRepositoryOptions<D extends Document> extends DynamoDocum
  * upgrading old ones on the way (with write-back `on-read`, a conditional UpdateItem that loses to any
  * concurrent write). Create it with {@link createDynamoRepository}.
  */
-export class DynamoDocumentRepository<D extends Document> {
-  constructor(readonly documents: DynamoDocuments, private readonly o: DynamoRepositoryOptions<D>) {}
-
-  /** The item with this key at the current version, or undefined when there is none. */
-  async get(key: Readonly<Record<string, unknown>>): Promise<D | undefined> {
-    return (await this.read(key))?.doc
-  }
-
-  /** Like get, with what happened: found/stored version, outcome (`current`, `upgraded`, `evolved`, `conflict`…). */
-  async read(key: Readonly<Record<string, unknown>>): Promise<UpgradeResult<D> | undefined> {
-    const row = await this.documents.get(key)
-    if (!row) return undefined
-    return upgradeStored(this.o.evolution, this.documents, row, {
-      writeBack: this.o.writeBack ?? 'on-read', ...(this.o.maxAttempts ? { maxAttempts: this.o.maxAttempts } : {}), ...(this.o.hooks ? { hooks: this.o.hooks } : {}),
-    })
-  }
-}
+export class DynamoDocumentRepository<D extends Document> extends DocumentRepository<DynamoRow, D, DynamoDocuments> {}
 
 /** Opens a repository over a table (reads its key schema once; E_CONFIG when it does not exist). */
 export async function createDynamoRepository<D extends Document>(o: DynamoRepositoryOptions<D>): Promise<DynamoDocumentRepository<D>> {
-  return new DynamoDocumentRepository(await openDynamoDocuments(o), o)
+  return new DynamoDocumentRepository<D>(await openDynamoDocuments(o), o)
 }
 
 export interface DynamoSweepOptions extends DynamoDocumentsOptions, Pick<SweepOptions<unknown>,

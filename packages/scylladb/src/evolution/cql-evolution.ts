@@ -1,18 +1,13 @@
 import {
-  runSweep, upgradeStored,
-  type Document, type Evolution, type SweepOptions, type SweepResult, type UpgradeHooks, type UpgradeResult, type WriteBackPolicy,
+  DocumentRepository, runSweep,
+  type Document, type Evolution, type RepositoryOptions, type SweepOptions, type SweepResult,
 } from '@strata/core'
 import { CqlCheckpointStore } from './cql-checkpoints.js'
-import { openCqlDocuments, type CqlDocuments, type CqlDocumentsOptions } from './cql-documents.js'
+import { openCqlDocuments, type CqlDocuments, type CqlDocumentsOptions, type CqlRow } from './cql-documents.js'
 import { CqlTokenRangeSource } from './token-ranges.js'
 
-export interface CqlRepositoryOptions<D extends Document> extends CqlDocumentsOptions {
+export interface CqlRepositoryOptions<D extends Document> extends CqlDocumentsOptions, Omit<RepositoryOptions<D>, 'evolution'> {
   evolution: Evolution<D>
-  /** `none`: upgrade in memory only. `on-read` (default): also write the upgrade back, conditionally. */
-  writeBack?: WriteBackPolicy
-  /** Read-evolve-write attempts when concurrent writes keep winning (default 3). */
-  maxAttempts?: number
-  hooks?: UpgradeHooks
 }
 
 /**
@@ -20,27 +15,11 @@ export interface CqlRepositoryOptions<D extends Document> extends CqlDocumentsOp
  * on the way (and, with write-back `on-read`, storing the upgrade with a lightweight transaction that loses
  * to any concurrent write). Create it with {@link createCqlRepository}.
  */
-export class CqlDocumentRepository<D extends Document> {
-  constructor(readonly documents: CqlDocuments, private readonly o: CqlRepositoryOptions<D>) {}
-
-  /** The document with this primary key at the current version, or undefined when there is no such row. */
-  async get(key: Readonly<Record<string, unknown>>): Promise<D | undefined> {
-    return (await this.read(key))?.doc
-  }
-
-  /** Like get, with what happened: found/stored version, outcome (`current`, `upgraded`, `evolved`, `conflict`…). */
-  async read(key: Readonly<Record<string, unknown>>): Promise<UpgradeResult<D> | undefined> {
-    const row = await this.documents.get(key)
-    if (!row) return undefined
-    return upgradeStored(this.o.evolution, this.documents, row, {
-      writeBack: this.o.writeBack ?? 'on-read', ...(this.o.maxAttempts ? { maxAttempts: this.o.maxAttempts } : {}), ...(this.o.hooks ? { hooks: this.o.hooks } : {}),
-    })
-  }
-}
+export class CqlDocumentRepository<D extends Document> extends DocumentRepository<CqlRow, D, CqlDocuments> {}
 
 /** Opens a repository over `keyspace.table` (reads its schema once; E_CONFIG when the version/JSON column is missing). */
 export async function createCqlRepository<D extends Document>(o: CqlRepositoryOptions<D>): Promise<CqlDocumentRepository<D>> {
-  return new CqlDocumentRepository(await openCqlDocuments(o), o)
+  return new CqlDocumentRepository<D>(await openCqlDocuments(o), o)
 }
 
 export interface CqlSweepOptions extends CqlDocumentsOptions, Pick<SweepOptions<unknown>,
