@@ -64,22 +64,31 @@ export class PgHistoryStore implements HistoryStore {
 
   /** Upserts the row as 'running', carrying the journal of an interrupted attempt. */
   async begin(rec: BeginRecord): Promise<void> {
+    await this.upsert(rec, 'running', null)
+  }
+
+  /** begin() and complete() as one upsert: inside a migration's transaction, one round trip per file. */
+  async record(rec: BeginRecord, r: CompleteResult): Promise<void> {
+    await this.upsert({ ...rec, statementHashes: r.statementHashes }, r.status ?? 'applied', r)
+  }
+
+  private async upsert(rec: BeginRecord, status: string, r: CompleteResult | null): Promise<void> {
     await this.run.query(
       `INSERT INTO ${this.t.history} (migration_set, version, name, kind, checksum, status, statements_done, statements_total,
          statement_hashes, started_at, finished_at, rolled_back_at, duration_ms, applied_by, tool_version, error, agreement_wait_ms)
-       VALUES ($1, $2, $3, $4, $5, 'running', $6, $7, $8, $9, NULL, NULL, NULL, $10, $11, NULL, 0)
+       VALUES ($1, $2, $3, $4, $5, $12, $6, $7, $8, $9, $13, NULL, $14, $10, $11, NULL, $15)
        ON CONFLICT (migration_set, version) DO UPDATE SET
-         name = excluded.name, kind = excluded.kind, checksum = excluded.checksum, status = 'running',
+         name = excluded.name, kind = excluded.kind, checksum = excluded.checksum, status = excluded.status,
          statements_done = excluded.statements_done, statements_total = excluded.statements_total,
-         statement_hashes = excluded.statement_hashes, started_at = excluded.started_at, finished_at = NULL,
-         rolled_back_at = NULL, duration_ms = NULL, applied_by = excluded.applied_by, tool_version = excluded.tool_version,
-         error = NULL, agreement_wait_ms = 0`,
+         statement_hashes = excluded.statement_hashes, started_at = excluded.started_at, finished_at = excluded.finished_at,
+         rolled_back_at = NULL, duration_ms = excluded.duration_ms, applied_by = excluded.applied_by, tool_version = excluded.tool_version,
+         error = NULL, agreement_wait_ms = excluded.agreement_wait_ms`,
       [rec.set, rec.version, rec.name, rec.kind, rec.checksum, rec.statementHashes.length, rec.statementsTotal,
-        [...rec.statementHashes], rec.startedAt, rec.appliedBy, rec.toolVersion],
+        [...rec.statementHashes], rec.startedAt, rec.appliedBy, rec.toolVersion, status,
+        r ? r.finishedAt : null, r ? Math.round(r.durationMs) : null, r ? Math.round(r.agreementWaitMs) : 0],
     )
   }
 
-  /** Records the journal after a statement; afterwards the row says exactly which statements are done. */
   async progress(set: string, version: string, statementsDone: number, hashes: readonly string[], agreementWaitMs: number): Promise<void> {
     await this.update(set, version, 'statements_done = $3, statement_hashes = $4, agreement_wait_ms = $5', [statementsDone, [...hashes], Math.round(agreementWaitMs)])
   }

@@ -57,6 +57,10 @@ class MemoryHistory implements HistoryStore {
       statementsDone: r.statementHashes.length, agreementWaitMs: r.agreementWaitMs, error: null, rolledBackAt: null,
     })
   }
+  async record(rec: BeginRecord, r: CompleteResult): Promise<void> {
+    await this.begin(rec)
+    await this.complete(rec.set, rec.version, r)
+  }
   async fail(set: string, version: string, error: string, finishedAt: Date): Promise<void> {
     this.update(set, version, { status: 'failed', error, finishedAt })
   }

@@ -83,11 +83,17 @@ export async function runStep(step: PlanStep, env: StepEnv): Promise<StepResult>
   try {
     if (atomic && adapter.transaction) {
       await adapter.transaction(async (tx) => {
-        if (step.direction === 'up') await tx.history.begin({ ...rec, statementHashes: [] })
+        const oneWrite = step.direction === 'up' && tx.history.record !== undefined
+        if (step.direction === 'up' && !oneWrite) await tx.history.begin({ ...rec, statementHashes: [] })
         journal.done = 0
         journal.hashes = []
         await runBody(step, env, journal, tx.history, false, (text, params) => tx.execute(text, params), tx.codeContext())
-        await finish(step, env, tx.history, journal, started)
+        if (oneWrite && tx.history.record) {
+          const finishedAt = env.now()
+          await tx.history.record({ ...rec, statementHashes: [] }, { finishedAt, durationMs: finishedAt.getTime() - started.getTime(), statementHashes: journal.hashes, agreementWaitMs: journal.waitMs })
+        } else {
+          await finish(step, env, tx.history, journal, started)
+        }
       })
     } else {
       if (step.direction === 'up') await adapter.history.begin(rec)

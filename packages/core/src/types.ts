@@ -113,6 +113,11 @@ export interface HistoryStore {
   progress(set: string, version: string, statementsDone: number, hashes: readonly string[], agreementWaitMs: number): Promise<void>
   /** Marks the row applied (or baselined) with its timings. */
   complete(set: string, version: string, result: CompleteResult): Promise<void>
+  /**
+   * Optional: begin() and complete() in one write. Used inside a migration's transaction, where the
+   * 'running' row would be invisible to other sessions anyway (one round trip instead of two per file).
+   */
+  record?(rec: BeginRecord, result: CompleteResult): Promise<void>
   /** Marks the row failed with an error text; statementsDone keeps what the journal recorded. */
   fail(set: string, version: string, error: string, finishedAt: Date): Promise<void>
   /** After a successful down; the row stays, with status rolled_back and its journal cleared. */

@@ -87,6 +87,17 @@ export function describeAdapterConformance(name: string, open: () => Promise<Con
       expect(await a.history.list('s2')).toEqual([])
     })
 
+    it('records a finished row in one write when the store offers record()', async () => {
+      await a.history.ensure()
+      if (!a.history.record) return expect(a.history.record).toBeUndefined()
+      const finishedAt = new Date(Date.UTC(2025, 10, 30, 12, 0, 2, 250))
+      await a.history.record(record('s3', '004'), { finishedAt, durationMs: 2127, statementHashes: ['h1', 'h2', 'h3'], agreementWaitMs: 7 })
+      const [row] = await b.history.list('s3')
+      expect(row).toMatchObject({ version: '004', name: 'm_004', checksum: 'sum-004', status: 'applied', statementsDone: 3, statementsTotal: 3, statementHashes: ['h1', 'h2', 'h3'], durationMs: 2127, agreementWaitMs: 7, error: null })
+      expect(row?.finishedAt?.getTime()).toBe(finishedAt.getTime())
+      expect(row?.startedAt?.getTime()).toBe(Date.UTC(2025, 10, 30, 12, 0, 0, 123))
+    })
+
     it('keeps migration sets apart and is visible to another connection', async () => {
       await a.history.ensure()
       await a.history.begin(record('set-a', '001'))
