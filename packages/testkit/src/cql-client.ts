@@ -20,11 +20,8 @@ function hostPort(contactPoint: string, defaultPort: number): string {
   return contactPoint.includes(':') ? contactPoint : `${contactPoint}:${defaultPort}`
 }
 
-/**
- * Connects to exactly one node (an allow-list policy keeps the driver off its peers) and returns its
- * release_version, or throws. Used to decide that a node we started is ready.
- */
-export async function probeCqlNode(address: string, port: number, timeoutMs = 5000): Promise<string> {
+/** Runs one query on exactly one node: an allow-list policy keeps the driver off its peers. */
+async function onOneNode<T>(address: string, port: number, timeoutMs: number, fn: (c: cassandra.Client) => Promise<T>): Promise<T> {
   const client = new cassandra.Client({
     contactPoints: [hostPort(address, port)],
     localDataCenter: LOCAL_DC,
@@ -41,30 +38,18 @@ export async function probeCqlNode(address: string, port: number, timeoutMs = 50
   })
   try {
     await client.connect()
-    const rs = await client.execute('SELECT release_version FROM system.local')
-    return String(rs.first()?.get('release_version'))
+    return await fn(client)
   } finally {
     await client.shutdown().catch(() => {})
   }
 }
 
+/** The release_version of one node, or throws. Used to decide that a node we started is ready. */
+export async function probeCqlNode(address: string, port: number, timeoutMs = 5000): Promise<string> {
+  return onOneNode(address, port, timeoutMs, async (c) => String((await c.execute('SELECT release_version FROM system.local')).first()?.get('release_version')))
+}
+
 /** Number of rows in system.peers as seen from one node (its view of the other cluster members). */
-export async function countPeers(address: string, port: number): Promise<number> {
-  const client = new cassandra.Client({
-    contactPoints: [hostPort(address, port)],
-    localDataCenter: LOCAL_DC,
-    policies: {
-      loadBalancing: new cassandra.policies.loadBalancing.AllowListPolicy(
-        new cassandra.policies.loadBalancing.RoundRobinPolicy(),
-        [hostPort(address, port)],
-      ),
-    },
-  })
-  try {
-    await client.connect()
-    const rs = await client.execute('SELECT peer FROM system.peers')
-    return rs.rowLength
-  } finally {
-    await client.shutdown().catch(() => {})
-  }
+export async function countPeers(address: string, port: number, timeoutMs = 12_000): Promise<number> {
+  return onOneNode(address, port, timeoutMs, async (c) => (await c.execute('SELECT peer FROM system.peers')).rowLength)
 }

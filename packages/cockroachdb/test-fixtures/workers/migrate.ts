@@ -4,19 +4,8 @@
  * exit code for the error. Usage: node launch.mjs migrate.ts '<json WorkerArgs>'
  */
 import { Migrator, createCockroachAdapter, exitCodeOf, isStrataError } from '../../src/index.js'
+import type { WorkerArgs } from '../../src/int-support.js'
 
-interface WorkerArgs {
-  command: 'up' | 'hold'
-  url: string
-  dir?: string
-  set?: string
-  schema?: string
-  forcePerStatement?: boolean
-  createTarget?: boolean
-  lockTtlMs?: number
-  lockWaitMs?: number
-  owner?: string
-}
 
 const args = JSON.parse(process.argv[3] ?? '{}') as WorkerArgs
 const print = (o: unknown): void => void process.stdout.write(JSON.stringify(o) + '\n')
