@@ -1,11 +1,3 @@
-import { defineConfig } from 'tsup'
+import { libraryConfig } from '../../tsup.library.js'
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/cli.ts', 'src/conformance.ts'],
-  format: ['esm'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  external: ['vitest'],
-})
+export default libraryConfig({ entry: ['src/index.ts', 'src/cli.ts', 'src/conformance.ts'], external: ['vitest'] })

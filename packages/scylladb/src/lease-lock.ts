@@ -4,6 +4,7 @@ import { StrataError, type AcquireOptions, type Lease, type LockInfo, type Migra
 import { isLwtOutcomeUnknown, isMissingTable } from './driver-errors.js'
 import { quoteId } from './identifiers.js'
 import { ensureTable, type BootstrapContext } from './schema-bootstrap.js'
+import { sleep } from './sleep.js'
 
 export const LOCK_TABLE = 'strata_lock'
 
@@ -36,14 +37,6 @@ export interface LockContext {
 export function ttlSeconds(ttlMs: number): number {
   return Math.max(1, Math.ceil(ttlMs / 1000)) + 1
 }
-
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason)
-    const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve() }, ms)
-    const onAbort = (): void => { clearTimeout(timer); reject(signal?.reason) }
-    signal?.addEventListener('abort', onAbort, { once: true })
-  })
 
 const applied = (rs: types.ResultSet): boolean => rs.first()?.get('[applied]') === true
 

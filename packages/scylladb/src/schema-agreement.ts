@@ -1,6 +1,7 @@
 import cassandra from 'cassandra-driver'
 import type { Client, Host } from 'cassandra-driver'
 import { StrataError, messageOf } from '@strata/core'
+import { sleep } from './sleep.js'
 
 const ONE = cassandra.types.consistencies.one
 
@@ -24,14 +25,6 @@ export interface AgreementOptions {
   /** Preflight: a down node is an immediate E_CLUSTER_UNHEALTHY (fail fast), not something to wait out. */
   failOnDownNode: boolean
 }
-
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason)
-    const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve() }, ms)
-    const onAbort = (): void => { clearTimeout(timer); reject(signal?.reason) }
-    signal?.addEventListener('abort', onAbort, { once: true })
-  })
 
 const ipOf = (address: string): string => address.replace(/:\d+$/, '').replace(/^\[|\]$/g, '')
 

@@ -4,6 +4,7 @@ import { StrataError } from '@strata/core'
 import { quoteId } from './identifiers.js'
 import type { ReplicationOptions } from './options.js'
 import { waitForAgreement } from './schema-agreement.js'
+import { sleep } from './sleep.js'
 
 const ONE = cassandra.types.consistencies.one
 
@@ -71,8 +72,6 @@ export async function ensureTable(ctx: BootstrapContext, keyspace: string, table
   }
   await retryWhileMissing(ctx, () => ctx.client.execute(`SELECT * FROM ${quoteId(keyspace)}.${quoteId(table)} LIMIT 1`, [], { prepare: false, consistency: ONE }))
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
 /**
  * Retries while the server says a keyspace or table does not exist. Cassandra writes the system_schema rows
