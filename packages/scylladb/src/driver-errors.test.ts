@@ -42,6 +42,10 @@ describe('classifiers', () => {
     expect(isMissingTable(new errors.ResponseError(codes.invalid, 'unconfigured table strata_history'))).toBe(true)
     expect(isMissingTable(new errors.ResponseError(codes.invalid, "Keyspace 'x' does not exist"))).toBe(true)
     expect(isMissingTable(new errors.ResponseError(codes.syntaxError, 'unconfigured table'))).toBe(false)
+    // A table another process is creating this moment: registered, its store not opened yet.
+    const unknownCf = 'java.lang.IllegalArgumentException: Unknown CF 2dafdeb0-e687-11f1-a8b8-332f7c7b4253'
+    expect(isMissingTable(new errors.ResponseError(codes.serverError, unknownCf))).toBe(true)
+    expect(isMissingTable(new errors.ResponseError(codes.serverError, 'java.lang.NullPointerException'))).toBe(false)
   })
 
   it('scrubs every occurrence', () => {

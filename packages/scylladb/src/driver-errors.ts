@@ -55,10 +55,15 @@ export function isTimeout(err: unknown): boolean {
   return err instanceof errors.ResponseError && (err.code === codes.writeTimeout || err.code === codes.readTimeout)
 }
 
-/** "unconfigured table x" / "Keyspace x does not exist": the table we read has not been created yet. */
+/**
+ * "unconfigured table x" / "Keyspace x does not exist": the table we read has not been created yet.
+ * Also a server error "Unknown CF <id>": Cassandra has registered a table another process is creating this
+ * moment but not opened its store yet (Keyspace.getColumnFamilyStore; seen with 10 concurrent first starts).
+ */
 export function isMissingTable(err: unknown): boolean {
-  if (!(err instanceof errors.ResponseError) || err.code !== codes.invalid) return false
-  return /unconfigured table|does not exist|Undefined name|unknown keyspace|non-existing keyspace/i.test(err.message)
+  if (!(err instanceof errors.ResponseError)) return false
+  if (err.code === codes.serverError) return /Unknown CF/.test(err.message)
+  return err.code === codes.invalid && /unconfigured table|does not exist|Undefined name|unknown keyspace|non-existing keyspace/i.test(err.message)
 }
 
 /**

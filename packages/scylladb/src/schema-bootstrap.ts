@@ -1,6 +1,7 @@
 import cassandra from 'cassandra-driver'
 import type { Client, Host } from 'cassandra-driver'
 import { StrataError } from '@strata/core'
+import { isMissingTable } from './driver-errors.js'
 import { quoteId } from './identifiers.js'
 import type { ReplicationOptions } from './options.js'
 import { waitForAgreement } from './schema-agreement.js'
@@ -76,8 +77,8 @@ export async function ensureTable(ctx: BootstrapContext, keyspace: string, table
 /**
  * Retries while the server says a keyspace or table does not exist. Cassandra writes the system_schema rows
  * of a new table before it registers the table in memory, so a process that sees those rows while another
- * process's CREATE is still being applied gets "table … does not exist" on its next statement (seen with
- * 10 concurrent starts on one node). Bounded by the agreement timeout.
+ * process's CREATE is still being applied gets "table … does not exist" (or "Unknown CF", see isMissingTable)
+ * on its next statement (seen with 10 concurrent starts on one node). Bounded by the agreement timeout.
  */
 async function retryWhileMissing(ctx: BootstrapContext, op: () => Promise<unknown>): Promise<void> {
   const deadline = Date.now() + ctx.agreementTimeoutMs
@@ -86,8 +87,7 @@ async function retryWhileMissing(ctx: BootstrapContext, op: () => Promise<unknow
       await op()
       return
     } catch (err) {
-      const missing = /does not exist|unconfigured table/i.test((err as Error).message)
-      if (!missing || Date.now() > deadline) throw err
+      if (!isMissingTable(err) || Date.now() > deadline) throw err
       await sleep(50)
     }
   }
