@@ -9,6 +9,7 @@ const alias = {
   '@strata/scylladb': src('./packages/scylladb/src/index.ts'),
   '@strata/cockroachdb': src('./packages/cockroachdb/src/index.ts'),
   '@strata/alternator': src('./packages/alternator/src/index.ts'),
+  '@strata/metrics': src('./packages/metrics/src/index.ts'),
   '@strata/testkit/conformance': src('./packages/testkit/src/conformance.ts'),
   '@strata/testkit': src('./packages/testkit/src/index.ts'),
 }

@@ -8,6 +8,10 @@ const node = process.execPath
 const bin = (rel) => join(BENCH, 'node_modules', rel)
 const floor = (file) => join(BENCH, 'floor', file)
 
+// Strata with its defaults (kind 'strata'), and with `--no-snapshots` (kind 'strata-variant'): the floor and the
+// peers take no schema snapshots, Strata takes one after every migration unless told not to.
+const variant = (tool, flag) => ({ name: `strata ${flag}`, kind: 'strata-variant', cmd: (t) => { const c = tool.cmd(t); return { ...c, args: [...c.args, flag] } } })
+
 /** Strata on PostgreSQL: `strata up --db cockroachdb --url … --dir …` (PostgreSQL: one transaction per file). */
 export const strataPg = (dir) => ({
   name: 'strata', kind: 'strata',
@@ -25,6 +29,7 @@ export function pgApplyTools(dirs) {
   const tools = [
     { name: 'floor (pg, 1 tx)', kind: 'floor', cmd: (t) => ({ cmd: node, args: [floor('pg-apply.mjs'), t.url, dirs.strata] }) },
     strataPg(dirs.strata),
+    variant(strataPg(dirs.strata), '--no-snapshots'),
     // knex's own CLI; every migration in its own transaction (knex's default).
     { name: 'knex', kind: 'peer', cmd: (t) => ({ cmd: node, args: [bin('knex/bin/cli.js'), 'migrate:latest', '--knexfile', dirs.knexfile], env: { DATABASE_URL: t.url, KNEX_PATH: bin('knex') } }) },
     // node-pg-migrate's CLI with its defaults (all pending files in one transaction, advisory lock, verbose).
@@ -41,6 +46,7 @@ export function cqlApplyTools(dirs, cql) {
   return [
     { name: 'floor (cassandra-driver)', kind: 'floor', cmd: (t) => ({ cmd: node, args: [floor('cql-apply.mjs'), cql.contactPoints.join(','), cql.localDataCenter, t.keyspace, dirs.strata] }) },
     strataCql(dirs.strata, cql),
+    variant(strataCql(dirs.strata, cql), '--no-snapshots'),
     // gocql waits for schema agreement after each DDL; x-multi-statement splits files on ';'.
     { name: 'golang-migrate', kind: 'peer', cmd: (t) => ({ cmd: join(TOOLS, 'bin/migrate'), args: ['-path', dirs.golang, '-database', `cassandra://${cql.host}:${cql.port}/${t.keyspace}?x-multi-statement=true`, 'up'] }) },
     // cqlsh runs the one concatenated file; the Python driver waits for agreement after each DDL.
@@ -50,7 +56,7 @@ export function cqlApplyTools(dirs, cql) {
 
 /** no-op start-up on PostgreSQL: each tool's `up` on a database it has fully migrated, and node + pg + connect. */
 export function pgNoopTools(dirs) {
-  const [, strata, knex, npm] = pgApplyTools(dirs)
+  const [, strata, , knex, npm] = pgApplyTools(dirs)
   return [
     { name: 'floor (node+pg+connect)', kind: 'floor', cmd: (t) => ({ cmd: node, args: [floor('pg-connect.mjs'), t.url] }) },
     strata, knex, npm,
@@ -59,7 +65,7 @@ export function pgNoopTools(dirs) {
 
 /** no-op start-up on Cassandra: each tool's `up` on a keyspace it has fully migrated, and node + driver + connect. */
 export function cqlNoopTools(dirs, cql) {
-  const [, strata, golang] = cqlApplyTools(dirs, cql)
+  const [, strata, , golang] = cqlApplyTools(dirs, cql)
   return [
     { name: 'floor (node+driver+connect)', kind: 'floor', cmd: (t) => ({ cmd: node, args: [floor('cql-connect.mjs'), cql.contactPoints.join(','), cql.localDataCenter, t.keyspace] }) },
     strata, golang,

@@ -17,8 +17,11 @@ export async function withMigrator<T>(s: Settings, out: Output, fn: (m: Migrator
       lockWaitMs: s.lockWaitMs,
       migrationTimeoutMs: s.migrationTimeoutMs,
       allowOutOfOrder: s.allowOutOfOrder,
+      lint: { profile: s.profile },
+      snapshots: s.snapshots,
     })
     attachProgress(migrator, out)
+    if (s.metricsFile) await (await import('./metrics.js')).instrumentForFile(migrator, adapter)
     return await fn(migrator, adapter)
   } finally {
     await adapter.close()

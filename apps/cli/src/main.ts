@@ -18,6 +18,15 @@ export async function main(argv: readonly string[], fixedDb?: DbName): Promise<n
       code = exitCodeOf(err)
       report(err, out)
     }
+    // Written also after a failure: a failed migration is the most interesting metric.
+    if (opts.metricsFile) {
+      try {
+        await (await import('./metrics.js')).writeMetricsFile(opts.metricsFile)
+      } catch (err) {
+        out.log(out.c.red(`error E_CONFIG: cannot write --metrics-file ${opts.metricsFile}: ${messageOf(err)}`))
+        if (code === 0) code = exitCodeOf(new StrataError('E_CONFIG', 'metrics file'))
+      }
+    }
   }, fixedDb)
   // Subcommands do not inherit settings made after they were created: apply to every command.
   const configure = (c: Command): void => {

@@ -1,5 +1,10 @@
-import Table from 'cli-table3'
+import { createRequire } from 'node:module'
+import type TableType from 'cli-table3'
 import pc from 'picocolors'
+
+// cli-table3 (CommonJS) is required on first use: `up`, the command every deploy and boot runs, prints no table.
+const require = createRequire(import.meta.url)
+const loadTable = (): typeof TableType => require('cli-table3') as typeof TableType
 
 /** Where results and logs go: one JSON document on stdout with --json, tables otherwise; logs on stderr. */
 export class Output {
@@ -28,6 +33,7 @@ export class Output {
 
   table(head: string[], rows: (string | number)[][]): void {
     if (this.json) return
+    const Table = loadTable()
     const t = new Table({
       head: head.map((h) => this.c.bold(h)),
       style: { head: [], border: [] },

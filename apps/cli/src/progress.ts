@@ -1,4 +1,5 @@
 import type { Migrator } from '@strata/core'
+import { formatFinding } from './lint-format.js'
 import { fmtMs, type Output } from './output.js'
 
 /** Renders migrator events as progress lines on stderr; live statement counters on a terminal. */
@@ -34,4 +35,5 @@ export function attachProgress(m: Migrator, out: Output): void {
   })
   m.on('migration:blocked', (e) => out.log(c.yellow(`stopped before ${e.version} ${e.name}: a ${e.kind} migration (run it explicitly)`)))
   m.on('log', (e) => out.log(`  ${e.message}`))
+  m.on('lint', (e) => e.findings.forEach((f) => out.log(`lint: ${formatFinding(f, out)}`)))
 }

@@ -1,4 +1,4 @@
-import { StrataError, parseDurationMs as parseDuration } from '@strata/core'
+import { LINT_PROFILES, StrataError, parseDurationMs as parseDuration, type LintProfile } from '@strata/core'
 import { DATABASES, loadConfigFile, parseReplication, type DbName, type Replication, type StrataConfig } from './config.js'
 
 /** Global and per-database options as commander parses them. */
@@ -19,6 +19,10 @@ export interface CliOptions {
   lockTtl?: string
   timeout?: string
   allowOutOfOrder?: boolean
+  metricsFile?: string
+  profile?: string
+  /** `up --no-snapshots` gives false; undefined leaves it to STRATA_SNAPSHOTS. */
+  snapshots?: boolean
 }
 
 export interface Settings {
@@ -33,6 +37,12 @@ export interface Settings {
   migrationTimeoutMs?: number
   allowOutOfOrder: boolean
   configPath?: string
+  /** `--metrics-file`: Migrators feed the run's prom-client registry, written when the command ends. */
+  metricsFile?: string
+  /** `--profile` / STRATA_PROFILE: the lint profile (production turns on the replication rules). */
+  profile: LintProfile
+  /** Schema snapshots before/after migrations (default on): `--no-snapshots` or STRATA_SNAPSHOTS=false turn them off. */
+  snapshots?: boolean
 }
 
 const env = (name: string): string | undefined => {
@@ -51,7 +61,7 @@ function parseVars(vars: readonly string[] = []): Record<string, string> {
 }
 
 /** Options come from flags, then env, then the config file. */
-export async function resolveSettings(o: CliOptions, fixedDb?: DbName): Promise<Settings> {
+export async function resolveSettings(o: CliOptions, fixedDb?: DbName, opts: { connection?: boolean } = {}): Promise<Settings> {
   const { config, path } = await loadConfigFile(o.config)
   const db = (fixedDb ?? o.db ?? env('STRATA_DB') ?? onlyConfiguredDb(config)) as DbName | undefined
   if (!db) throw new StrataError('E_USAGE', 'choose a database with --db scylladb|cockroachdb (or use strata-scylladb / strata-cockroachdb)')
@@ -85,11 +95,20 @@ export async function resolveSettings(o: CliOptions, fixedDb?: DbName): Promise<
     migrationTimeoutMs: o.timeout ? parseDuration(o.timeout, '--timeout') : config.migrationTimeoutMs,
     allowOutOfOrder: o.allowOutOfOrder === true,
     configPath: path,
+    metricsFile: o.metricsFile,
+    profile: lintProfile(o.profile ?? env('STRATA_PROFILE')),
+    snapshots: o.snapshots ?? !['false', '0', 'no', 'off'].includes(env('STRATA_SNAPSHOTS')?.toLowerCase() ?? ''),
   }
-  if (db === 'cockroachdb' && !settings.cockroachdb.url) {
+  if (db === 'cockroachdb' && !settings.cockroachdb.url && opts.connection !== false) {
     throw new StrataError('E_CONFIG', 'no CockroachDB URL: pass --url or set STRATA_COCKROACHDB_URL')
   }
   return settings
+}
+
+function lintProfile(p: string | undefined): LintProfile {
+  if (p === undefined) return 'development'
+  if (!(LINT_PROFILES as readonly string[]).includes(p)) throw new StrataError('E_USAGE', `unknown profile "${p}" (production or development)`)
+  return p as LintProfile
 }
 
 function onlyConfiguredDb(config: StrataConfig): string | undefined {

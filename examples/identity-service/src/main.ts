@@ -4,23 +4,29 @@
  * SCYLLADB_* / COCKROACHDB_* (see the root README). Connection: STRATA_SCYLLADB_CONTACT_POINTS,
  * STRATA_SCYLLADB_LOCAL_DC, APP_KEYSPACE, STRATA_COCKROACHDB_URL.
  *
- *   node dist/main.js            start, then serve GET /health on PORT (default 8080)
+ *   node dist/main.js            start, then serve GET /health and GET /metrics (Prometheus) on PORT (default 8080)
  *   node dist/main.js --once     start, print the start-up result as JSON, exit (used by tests)
  */
 import { createServer } from 'node:http'
 import { fileURLToPath } from 'node:url'
+import { Registry, collectDefaultMetrics } from 'prom-client'
 import { createCockroachAdapter } from '@strata/cockroachdb'
+import { instrument } from '@strata/metrics'
 import { createScyllaAdapter, exitCodeOf, migrateOnStartup, type StartupDatabaseResult } from '@strata/scylladb'
 
 const APP = { schemaVersion: '1.1.0', minimumSupported: '1.0.0' }
 const SET = 'identity'
 const env = process.env
 const keyspace = env.APP_KEYSPACE ?? 'identity'
+// The service's own registry: its process metrics and the start-up migrations' (strata_*) on one /metrics.
+const registry = new Registry()
+collectDefaultMetrics({ register: registry })
 const dir = (db: string): string => fileURLToPath(new URL(`../migrations/${db}`, import.meta.url))
 
 async function start(): Promise<StartupDatabaseResult[]> {
   return migrateOnStartup({
     app: APP,
+    onMigrator: (m, db) => instrument(m, { registry, database: db.name, labels: { service: 'identity' } }),
     databases: [
       {
         name: 'scylladb',
@@ -51,6 +57,11 @@ try {
   } else {
     const port = Number(env.PORT ?? 8080)
     createServer((req, res) => {
+      if (req.url === '/metrics') {
+        res.setHeader('content-type', registry.contentType)
+        registry.metrics().then((text) => res.end(text), () => res.writeHead(500).end())
+        return
+      }
       res.setHeader('content-type', 'application/json')
       res.end(JSON.stringify(req.url === '/health' ? { ok: true, app: APP, databases: summary } : { error: 'not found' }))
     }).listen(port, () => console.error(`identity-service listening on :${port}`))

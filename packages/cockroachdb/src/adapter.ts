@@ -1,19 +1,25 @@
 import pg from 'pg'
-import { StrataError, type Adapter, type AdapterCapabilities, type ExecResult, type SchemaSnapshot, type TransactionScope } from '@strata/core'
+import { StrataError, type Adapter, type AdapterCapabilities, type AdapterLint, type AtomicFile, type CapturedSchema, type FileDirectives, type ExecResult, type SchemaSnapshot, type TopologyInfo, type TransactionScope } from '@strata/core'
 import { resolveConnection, type ConnectionOptions, type ResolvedConnection } from './connection-options.js'
 import { createDatabase, createSchema, MAINTENANCE_DATABASES } from './create-target.js'
-import { detectServer } from './detect-server.js'
+import { probeServerPool } from './probe-server.js'
 import type { Dialect, ServerInfo } from './dialect.js'
 import { PgHistoryStore } from './history-store.js'
 import { validateIdentifier } from './identifiers.js'
 import { introspectSchema } from './introspect.js'
+import { captureCockroach } from './crdb-capture.js'
+import { readPgCatalog } from './pg-catalog.js'
+import { pgDdl, pgModel } from './pg-schema-model.js'
+import { PgSnapshotStore } from './snapshot-store.js'
+import { readTopology } from './topology.js'
 import { bindKnex, createKnex, type Knex } from './knex-factory.js'
 import { PgLeaseLock } from './lease-lock.js'
 import { PgStatementError, isConnectionError, isSerializationFailure, toConnectionError } from './pg-errors.js'
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js'
 import { tableNames } from './schema-tables.js'
-import { sessionSetup, sessionStatements } from './session-setup.js'
-import { parseDirectives, splitSql } from './sql-splitter.js'
+import { sessionSetup, sessionStatements, type SessionOptions } from './session-setup.js'
+import { splitSql } from './sql-splitter.js'
+import { sqlDirectives, sqlLintRules } from './lint/index.js'
 import { sqlRunner, type SqlRunner } from './sql-runner.js'
 import { isDdl } from './statement-kind.js'
 
@@ -50,8 +56,13 @@ export class CockroachAdapter implements Adapter {
   readonly name = 'cockroachdb'
   readonly dialect = 'sql' as const
   readonly capabilities: AdapterCapabilities
+  /** The SQL lint rules `up` runs on pending files, for the server flavour probed at connect (docs/lint.md). */
+  get lint(): AdapterLint {
+    return { rules: sqlLintRules, server: this.server.dialect }
+  }
   readonly history: PgHistoryStore
   readonly lock: PgLeaseLock
+  readonly snapshots: PgSnapshotStore
   readonly pool: pg.Pool
   private readonly run: SqlRunner
   private readonly retryPolicy: RetryPolicy
@@ -62,30 +73,23 @@ export class CockroachAdapter implements Adapter {
   /** Set by createCockroachAdapter when its probe connected to the database itself. */
   databaseKnownToExist = false
 
-  /** Use createCockroachAdapter(): the server must be probed before the pool is set up. */
+  /** Use createCockroachAdapter(): it probes the server through the pool's first connection. */
   constructor(
     private readonly conn: ResolvedConnection,
     readonly server: ServerInfo,
     readonly schema: string,
     private readonly opts: CockroachAdapterOptions,
+    pool: pg.Pool,
   ) {
     this.capabilities = { transactionalDdl: server.dialect === 'postgresql' && !opts.forcePerStatement, schemaAgreement: false }
     this.retryPolicy = { ...DEFAULT_RETRY, ...opts.retry }
-    this.setup = sessionSetup(sessionStatements(server, { schema, connectionCheckIntervalMs: opts.connectionCheckIntervalMs ?? 1000 }))
-    this.pool = new pg.Pool({
-      ...conn.config,
-      max: opts.poolSize ?? 4,
-      idleTimeoutMillis: 10_000,
-      allowExitOnIdle: true,
-      // pg-pool awaits onConnect before handing the client out, so every session is set up first.
-      onConnect: (client: pg.ClientBase) => this.setup((sql) => client.query(sql)),
-    })
-    // An idle client whose server went away emits 'error'; without a listener that would crash the process.
-    this.pool.on('error', noop)
+    this.setup = sessionSetup(sessionStatements(server, sessionOptions(schema, opts)))
+    this.pool = pool
     const t = tableNames(schema)
     this.run = sqlRunner(this.pool, { endpoint: conn.endpoint, secrets: conn.secrets, retry: this.retryPolicy })
     this.history = new PgHistoryStore(this.run, t)
     this.lock = new PgLeaseLock(this.run, t)
+    this.snapshots = new PgSnapshotStore(this.run, t)
   }
 
   /** `user@host:port/database`, never with the password. */
@@ -98,9 +102,9 @@ export class CockroachAdapter implements Adapter {
     return splitSql(source)
   }
 
-  /** Reads `-- strata:no-transaction` from the comments before the first statement. */
-  directives(source: string): { noTransaction: boolean } {
-    return parseDirectives(source)
+  /** Reads `-- strata:no-transaction` from the comments before the first statement, and `strata:lint-disable` comments. */
+  directives(source: string): FileDirectives {
+    return sqlDirectives(source)
   }
 
   /** Creates the database (via a maintenance database) and the schema if missing; safe to run concurrently. */
@@ -145,9 +149,7 @@ export class CockroachAdapter implements Adapter {
     if (!this.capabilities.transactionalDdl) {
       throw new StrataError('E_CONFIG', `transactional DDL is not available on ${this.server.dialect}${this.opts.forcePerStatement ? ' with forcePerStatement' : ''}`)
     }
-    const client = await this.checkout()
-    let broken: Error | undefined
-    try {
+    return this.withClient(async (client) => {
       await client.query('BEGIN')
       let knex: Knex | undefined
       const handles = (): CockroachCodeHandles => this.handles(client, () => (knex ??= bindKnex(client, this.server)))
@@ -166,6 +168,28 @@ export class CockroachAdapter implements Adapter {
       const result = await fn(scope)
       await client.query('COMMIT')
       return result
+    })
+  }
+
+  /**
+   * A transactional file and its history row as ONE simple-protocol query: BEGIN; statements; upsert; COMMIT
+   * (1 round trip per file instead of 3 + n). Statements are joined with a newline before each `;` so a
+   * trailing `--` comment cannot swallow it. After an error the session is in an aborted transaction block
+   * (PostgreSQL docs, "Multiple Statements in a Simple Query"): roll back, then reject.
+   */
+  async applyFileAtomically(file: AtomicFile): Promise<void> {
+    this.assertOpen()
+    if (!this.capabilities.transactionalDdl) throw new StrataError('E_CONFIG', `transactional DDL is not available on ${this.server.dialect}`)
+    const record = this.history.recordSql(file.record, file.statementHashes)
+    await this.withClient((client) => client.query(['BEGIN', ...file.statements, record, 'COMMIT'].join('\n;\n')))
+  }
+
+  /** fn on one pooled client; any error rolls back an open transaction (a failed ROLLBACK discards the client). */
+  private async withClient<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.checkout()
+    let broken: Error | undefined
+    try {
+      return await fn(client)
     } catch (err) {
       await client.query('ROLLBACK').catch((e: Error) => (broken = e))
       throw err
@@ -181,9 +205,26 @@ export class CockroachAdapter implements Adapter {
   }
 
   /** Tables (with columns and types), indexes and views of the schema, without strata_ tables. */
+  /**
+   * The schema's DDL and detailed model. PostgreSQL: one catalog query (pg_dump is not at hand), DDL rebuilt
+   * from it. CockroachDB: `SHOW CREATE ALL TABLES` and information_schema, in parallel. Read-only.
+   */
+  async captureSchema(opts: { ddl?: boolean } = {}): Promise<CapturedSchema> {
+    this.assertOpen()
+    if (this.server.dialect === 'cockroachdb') return captureCockroach(this.run, this.schema, opts)
+    const catalog = await readPgCatalog(this.run, this.schema)
+    return { format: 'sql', ddl: opts.ddl === false ? '' : pgDdl(catalog), schema: pgModel(catalog), source: 'catalog', serverVersion: this.server.version }
+  }
+
   async introspect(): Promise<SchemaSnapshot> {
     this.assertOpen()
     return introspectSchema(this.run, this.schema, this.server.dialect)
+  }
+
+  /** The database and, on CockroachDB, its zone's num_replicas and active nodes (for `recommendations`). Read-only. */
+  async topology(): Promise<TopologyInfo> {
+    this.assertOpen()
+    return readTopology(this.run, this.server)
   }
 
   /** Ends the session client, knex and the pool. Idempotent. */
@@ -248,12 +289,16 @@ export class CockroachAdapter implements Adapter {
   }
 }
 
+function sessionOptions(schema: string, opts: CockroachAdapterOptions): SessionOptions {
+  return { schema, connectionCheckIntervalMs: opts.connectionCheckIntervalMs ?? 1000 }
+}
+
 /** Connects, detects the dialect from `SELECT version()`, and returns the ready adapter. */
 export async function createCockroachAdapter(opts: CockroachAdapterOptions): Promise<CockroachAdapter> {
   const conn = resolveConnection(opts)
   const schema = validateIdentifier(opts.schema ?? 'public', 'schema')
-  const { server, databaseExists } = await detectServer(conn, opts.maintenanceDatabases ?? MAINTENANCE_DATABASES)
-  const adapter = new CockroachAdapter(conn, server, schema, opts)
+  const { pool, server, databaseExists } = await probeServerPool(conn, { max: opts.poolSize ?? 4, session: sessionOptions(schema, opts) }, opts.maintenanceDatabases ?? MAINTENANCE_DATABASES)
+  const adapter = new CockroachAdapter(conn, server, schema, opts, pool)
   adapter.databaseKnownToExist = databaseExists
   return adapter
 }

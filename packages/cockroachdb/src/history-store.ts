@@ -1,3 +1,4 @@
+import pg from 'pg'
 import type { AppliedMigration, BeginRecord, CompleteResult, HistoryStatus, HistoryStore, MigrationKind } from '@strata/core'
 import { SQLSTATE, sqlStateOf } from './pg-errors.js'
 import { ensureTable, historyDdl, type TableNames } from './schema-tables.js'
@@ -73,20 +74,20 @@ export class PgHistoryStore implements HistoryStore {
   }
 
   private async upsert(rec: BeginRecord, status: string, r: CompleteResult | null): Promise<void> {
-    await this.run.query(
-      `INSERT INTO ${this.t.history} (migration_set, version, name, kind, checksum, status, statements_done, statements_total,
-         statement_hashes, started_at, finished_at, rolled_back_at, duration_ms, applied_by, tool_version, error, agreement_wait_ms)
-       VALUES ($1, $2, $3, $4, $5, $12, $6, $7, $8, $9, $13, NULL, $14, $10, $11, NULL, $15)
-       ON CONFLICT (migration_set, version) DO UPDATE SET
-         name = excluded.name, kind = excluded.kind, checksum = excluded.checksum, status = excluded.status,
-         statements_done = excluded.statements_done, statements_total = excluded.statements_total,
-         statement_hashes = excluded.statement_hashes, started_at = excluded.started_at, finished_at = excluded.finished_at,
-         rolled_back_at = NULL, duration_ms = excluded.duration_ms, applied_by = excluded.applied_by, tool_version = excluded.tool_version,
-         error = NULL, agreement_wait_ms = excluded.agreement_wait_ms`,
-      [rec.set, rec.version, rec.name, rec.kind, rec.checksum, rec.statementHashes.length, rec.statementsTotal,
-        [...rec.statementHashes], rec.startedAt, rec.appliedBy, rec.toolVersion, status,
-        r ? r.finishedAt : null, r ? Math.round(r.durationMs) : null, r ? Math.round(r.agreementWaitMs) : 0],
-    )
+    await this.run.query(upsertSql(this.t), upsertValues(rec, status, r))
+  }
+
+  /**
+   * record() as SQL text with literal values, for a file sent as one simple-protocol query (which takes no
+   * parameters). finished_at and duration_ms come from the server: statement_timestamp() is when the
+   * query arrived (PostgreSQL docs, "Current Date/Time"), clock_timestamp() is now, so their difference is
+   * the file's own time, free of client/server clock skew.
+   */
+  recordSql(rec: BeginRecord, statementHashes: readonly string[]): string {
+    const values = upsertValues({ ...rec, statementHashes }, 'applied', null).map(literal)
+    values[12] = `(${literal(rec.startedAt)} + (clock_timestamp() - statement_timestamp()))`
+    values[13] = 'round(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)::bigint'
+    return upsertSql(this.t).replace(/\$(\d+)/g, (_, n: string) => values[Number(n) - 1] as string)
   }
 
   async progress(set: string, version: string, statementsDone: number, hashes: readonly string[], agreementWaitMs: number): Promise<void> {
@@ -125,4 +126,35 @@ export class PgHistoryStore implements HistoryStore {
     const res = await this.run.query(`UPDATE ${this.t.history} SET ${assignments} WHERE migration_set = $1 AND version = $2`, [set, version, ...params])
     if (res.rowCount === 0) throw new Error(`no history row for ${set}/${version} in ${this.t.history}`)
   }
+}
+
+function upsertSql(t: TableNames): string {
+  return `INSERT INTO ${t.history} (migration_set, version, name, kind, checksum, status, statements_done, statements_total,
+         statement_hashes, started_at, finished_at, rolled_back_at, duration_ms, applied_by, tool_version, error, agreement_wait_ms)
+       VALUES ($1, $2, $3, $4, $5, $12, $6, $7, $8, $9, $13, NULL, $14, $10, $11, NULL, $15)
+       ON CONFLICT (migration_set, version) DO UPDATE SET
+         name = excluded.name, kind = excluded.kind, checksum = excluded.checksum, status = excluded.status,
+         statements_done = excluded.statements_done, statements_total = excluded.statements_total,
+         statement_hashes = excluded.statement_hashes, started_at = excluded.started_at, finished_at = excluded.finished_at,
+         rolled_back_at = NULL, duration_ms = excluded.duration_ms, applied_by = excluded.applied_by, tool_version = excluded.tool_version,
+         error = NULL, agreement_wait_ms = excluded.agreement_wait_ms`
+}
+
+function upsertValues(rec: BeginRecord, status: string, r: CompleteResult | null): unknown[] {
+  return [rec.set, rec.version, rec.name, rec.kind, rec.checksum, rec.statementHashes.length, rec.statementsTotal,
+    [...rec.statementHashes], rec.startedAt, rec.appliedBy, rec.toolVersion, status,
+    r ? r.finishedAt : null, r ? Math.round(r.durationMs) : null, r ? Math.round(r.agreementWaitMs) : 0]
+}
+
+/** A SQL literal of a history value (strings through pg's escapeLiteral, which handles quotes and backslashes). */
+function literal(v: unknown): string {
+  if (v === null || v === undefined) return 'NULL'
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new TypeError(`not a finite number: ${v}`)
+    return String(Math.round(v))
+  }
+  if (typeof v === 'string') return pg.escapeLiteral(v)
+  if (v instanceof Date) return `${pg.escapeLiteral(v.toISOString())}::timestamptz`
+  if (Array.isArray(v)) return v.length ? `ARRAY[${v.map(literal).join(', ')}]::text[]` : `'{}'::text[]`
+  throw new TypeError(`no SQL literal for ${typeof v}`)
 }

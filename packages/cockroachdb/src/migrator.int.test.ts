@@ -91,12 +91,41 @@ for (const mode of MODES) {
       expect((await a.history.list('broken'))[0]).toMatchObject({ status: 'applied', statementsDone: 4 })
     })
 
-    it('refuses an unterminated string at load time with the file and line', async () => {
+    it('runs a file whose statements end in line comments and hold quotes, backslashes and $$ bodies (one round trip on PostgreSQL)', async () => {
+      const tricky = await mkdtemp(join(tmpdir(), 'strata-crdb-tricky-'))
+      try {
+        await writeFile(join(tricky, '001_tricky.sql'), [
+          'CREATE TABLE tricky (id int PRIMARY KEY, note text) -- trailing comment, no semicolon on this line',
+          ';',
+          "INSERT INTO tricky VALUES (1, 'it''s; -- not a comment'), (2, E'back\\\\slash')  -- another",
+          ';',
+          'CREATE FUNCTION tricky_count() RETURNS int LANGUAGE sql AS $$ SELECT count(*)::int FROM tricky; $$;',
+        ].join('\n'))
+        const m = new Migrator({ adapter: a, dir: tricky, set: 'tricky' })
+        const batched: boolean[] = []
+        m.on('statement:done', (e) => batched.push(e.batched === true))
+        expect((await m.up()).steps).toMatchObject([{ version: '001', statements: 3 }])
+        expect(batched).toEqual(a.capabilities.transactionalDdl ? [true, true, true] : [false, false, false])
+        expect(await sql(db.url, 'SELECT tricky_count() AS n, (SELECT note FROM tricky WHERE id = 2) AS note')).toEqual([{ n: 2, note: 'back\\slash' }])
+        const [row] = await a.history.list('tricky')
+        expect(row).toMatchObject({ status: 'applied', statementsDone: 3, statementsTotal: 3, error: null })
+        expect(row?.statementHashes).toEqual((await m.load())[0]?.statements?.map((st) => st.hash))
+        expect(row?.durationMs).toBeGreaterThanOrEqual(0)
+        expect(row!.finishedAt!.getTime()).toBeGreaterThanOrEqual(row!.startedAt!.getTime())
+      } finally {
+        await rm(tricky, { recursive: true, force: true })
+      }
+    })
+
+    it('refuses an unterminated string before running anything, with the file and line', async () => {
       const bad = await mkdtemp(join(tmpdir(), 'strata-crdb-bad-'))
       try {
-        await writeFile(join(bad, '001_bad.sql'), "SELECT 1;\nSELECT 'oops;\n")
+        // Files are split lazily; a broken later file must still stop the run before the good first one runs.
+        await writeFile(join(bad, '001_good.sql'), 'CREATE TABLE parse_good (id int PRIMARY KEY);\n')
+        await writeFile(join(bad, '002_bad.sql'), "SELECT 1;\nSELECT 'oops;\n")
         const err = await new Migrator({ adapter: a, dir: bad, set: 'bad' }).up().catch((e: unknown) => e)
-        expect(err).toMatchObject({ code: 'E_PARSE', file: '001_bad.sql' })
+        expect(err).toMatchObject({ code: 'E_PARSE', file: '002_bad.sql' })
+        expect(await sql(db.url, "SELECT to_regclass('parse_good') IS NULL AS absent")).toEqual([{ absent: true }])
         expect((err as Error).message).toMatch(/line 2/)
         expect(await a.history.list('bad')).toEqual([])
       } finally {

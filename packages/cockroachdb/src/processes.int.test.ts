@@ -10,6 +10,16 @@ const pad = (n: number): string => String(n).padStart(3, '0')
 const TTL = 1500
 /** A statement that sleeps as long as the test's control row says (0 on reruns). */
 const SLEEP = `SELECT pg_sleep((SELECT seconds FROM ctl WHERE k = 'sleep'))`
+/** Resolves once some backend of the database sleeps in pg_sleep (the SLEEP statement is running). */
+async function untilSleeping(url: string): Promise<void> {
+  const deadline = Date.now() + 30_000
+  while (Date.now() < deadline) {
+    const rows = await sql(url, `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'PgSleep'`)
+    if ((rows[0] as { n: number }).n > 0) return
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  throw new Error('no backend reached pg_sleep within 30 s')
+}
 const done = (version: string, index: number) => (l: WorkerLine): boolean => l.event === 'statement:done' && l.version === version && l.index === index
 
 for (const mode of MODES) {
@@ -78,12 +88,15 @@ for (const mode of MODES) {
       await mkdir(set, { recursive: true })
       await writeFile(join(set, '001_atomic.sql'), `CREATE TABLE atomic_t (id int PRIMARY KEY);\nINSERT INTO steps VALUES ('a1');\n${SLEEP};\nINSERT INTO steps VALUES ('a4');\n`)
       await sql(db.url, `UPDATE ctl SET seconds = 60 WHERE k = 'sleep'`)
+      const atomic = a.capabilities.transactionalDdl
       const w = startWorker({ ...base(), command: 'up', dir: set, set: 'tx' })
-      await w.waitFor(done('001', 2))
+      // A transactional file goes to PostgreSQL as one query, so there is no per-statement event to wait
+      // for: wait until its backend sleeps in statement 3 instead.
+      if (atomic) await untilSleeping(db.url)
+      else await w.waitFor(done('001', 2))
       w.child.kill('SIGKILL')
       await w.exited
       await sql(db.url, `UPDATE ctl SET seconds = 0 WHERE k = 'sleep'`)
-      const atomic = a.capabilities.transactionalDdl
       if (atomic) {
         expect(await sql(db.url, `SELECT to_regclass('atomic_t') AS t, (SELECT count(*)::int FROM steps WHERE step = 'a1') AS n`)).toEqual([{ t: null, n: 0 }])
         expect(await a.history.list('tx')).toEqual([])

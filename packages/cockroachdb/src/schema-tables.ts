@@ -8,11 +8,12 @@ export interface TableNames {
   readonly schema: string
   readonly history: string
   readonly lock: string
+  readonly snapshots: string
 }
 
 export function tableNames(schema: string): TableNames {
   const s = quoteIdent(schema)
-  return { schema, history: `${s}.strata_history`, lock: `${s}.strata_lock` }
+  return { schema, history: `${s}.strata_history`, lock: `${s}.strata_lock`, snapshots: `${s}.strata_snapshots` }
 }
 
 /** One row per (migration_set, version); statement_hashes is the per-statement journal. */
@@ -36,6 +37,18 @@ export function historyDdl(t: TableNames): string {
   error text,
   agreement_wait_ms bigint,
   PRIMARY KEY (migration_set, version)
+)`
+}
+
+/** Schema snapshots beside strata_history, keyed by (set, version, which); data is gzip of the snapshot's JSON. */
+export function snapshotsDdl(t: TableNames): string {
+  return `CREATE TABLE IF NOT EXISTS ${t.snapshots} (
+  migration_set text NOT NULL,
+  version text NOT NULL,
+  which text NOT NULL,
+  taken_at timestamptz NOT NULL,
+  data bytea NOT NULL,
+  PRIMARY KEY (migration_set, version, which)
 )`
 }
 

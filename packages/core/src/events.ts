@@ -1,4 +1,5 @@
 import type { StrataError } from './errors.js'
+import type { LintFinding } from './lint/lint-rule.js'
 import type { PlanIssue } from './plan.js'
 import type { LockInfo, PreflightInfo } from './types.js'
 
@@ -11,12 +12,22 @@ export interface MigratorEvents {
   'lock:released': { set: string }
   'lock:lost': { set: string; error: StrataError }
   plan: { direction: 'up' | 'down'; versions: string[]; issues: readonly PlanIssue[] }
+  /** Before `up` runs: lint findings of the pending files (errors also end the run with E_LINT). Only when there are some. */
+  lint: { findings: readonly LintFinding[] }
   'migration:start': { version: string; name: string; file: string; direction: 'up' | 'down'; resumeFrom: number; statementsTotal: number }
-  'statement:done': { version: string; index: number; total: number; durationMs: number; agreementWaitMs: number; text: string }
+  /**
+   * batched: the file ran as one round trip (Adapter.applyFileAtomically), so durationMs is the file's time
+   * shared evenly between its statements.
+   */
+  'statement:done': { version: string; index: number; total: number; durationMs: number; agreementWaitMs: number; text: string; batched?: boolean }
   'statement:skipped': { version: string; index: number; reason: string }
   'migration:done': { version: string; name: string; direction: 'up' | 'down'; durationMs: number; agreementWaitMs: number; statements: number }
   'migration:failed': { version: string; name: string; direction: 'up' | 'down'; error: StrataError }
   'migration:blocked': { version: string; name: string; kind: string }
+  /** The set's schema version as last read or changed: after status(), report() and every up/down (also a failed one). */
+  'schema:version': { set: string; version: string | null }
+  /** A schema snapshot was stored (before the first migration of a run, after each applied one). */
+  'snapshot:saved': { set: string; version: string; which: 'before' | 'after'; bytes: number; durationMs: number }
   log: { level: 'info' | 'warn'; message: string; fields?: Record<string, unknown> }
 }
 
@@ -52,6 +63,6 @@ export class TypedEmitter {
 }
 
 export const ALL_EVENTS: readonly MigratorEventName[] = [
-  'file:ignored', 'preflight', 'lock:waiting', 'lock:acquired', 'lock:released', 'lock:lost', 'plan',
-  'migration:start', 'statement:done', 'statement:skipped', 'migration:done', 'migration:failed', 'migration:blocked', 'log',
+  'file:ignored', 'preflight', 'lock:waiting', 'lock:acquired', 'lock:released', 'lock:lost', 'plan', 'lint',
+  'migration:start', 'statement:done', 'statement:skipped', 'migration:done', 'migration:failed', 'migration:blocked', 'schema:version', 'snapshot:saved', 'log',
 ]

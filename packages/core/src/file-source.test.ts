@@ -82,6 +82,22 @@ describe('file source', () => {
     await expect(loadMigrations({ dir, dialect: 'sql', split: strict })).rejects.toMatchObject({ code: 'E_PARSE', file: '001_a.sql' })
   })
 
+  it('with lazyStatements splits a file on first access only, and reports its parse error then', async () => {
+    const dir = await dirWith({ '001_a.sql': 'SELECT 1;\nSELECT 2;', '002_b.sql': "SELECT 'x" })
+    const calls: string[] = []
+    const counting = (src: string, file: string) => {
+      calls.push(file)
+      if (file === '002_b.sql') throw new Error('unterminated string at line 1')
+      return split(src)
+    }
+    const [a, b] = await loadMigrations({ dir, dialect: 'sql', split: counting, lazyStatements: true })
+    expect(calls).toEqual([])
+    expect(a?.statements?.map((s) => s.text)).toEqual(['SELECT 1', 'SELECT 2'])
+    expect(a?.statements).toBe(a?.statements)
+    expect(calls).toEqual(['001_a.sql'])
+    expect(() => b?.statements).toThrow(expect.objectContaining({ code: 'E_PARSE', file: '002_b.sql' }))
+  })
+
   it('loads .ts modules with up, down and metadata through jiti', async () => {
     const dir = await dirWith({
       '003_code.ts': `

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { StrataError } from './errors.js'
+import { MemorySchema, MemorySnapshotStore } from './memory-schema.js'
+import type { CapturedSchema, SnapshotStore, StoredSnapshot } from './snapshot-types.js'
+import { collectLintDisable } from './lint/lint-directive.js'
 import type {
-  AcquireOptions, Adapter, AppliedMigration, BeginRecord, CompleteResult, ExecResult, HistoryStore,
+  AcquireOptions, Adapter, AppliedMigration, BeginRecord, CompleteResult, ExecResult, FileDirectives, HistoryStore,
   Lease, LockInfo, MigrationLock, SchemaSnapshot, TransactionScope,
 } from './types.js'
 
@@ -12,6 +15,10 @@ export class MemoryDatabase {
   executed: string[] = []
   tables = new Set<string>()
   historyEnsured = false
+  /** What the executed DDL built (a toy model), and the stored schema snapshots. */
+  schema = new MemorySchema()
+  snapshots = new Map<string, StoredSnapshot>()
+  snapshotsEnsured = false
   now: () => number = () => Date.now()
 }
 
@@ -22,6 +29,10 @@ export interface MemoryAdapterOptions {
   failOn?: (text: string) => Error | boolean | undefined
   /** Simulated execution time per statement, ms. */
   delayMs?: number
+  /** false: no SnapshotStore and no captureSchema (like an adapter without them). Default true. */
+  snapshots?: boolean
+  /** Make captureSchema() fail: return an Error for the captures that should throw. */
+  failCapture?: () => Error | undefined
 }
 
 const key = (set: string, version: string): string => `${set}\u0000${version}`
@@ -139,6 +150,7 @@ export class MemoryAdapter implements Adapter {
   readonly db: MemoryDatabase
   readonly history: HistoryStore
   readonly lock: MigrationLock
+  readonly snapshots?: SnapshotStore
   closed = false
 
   constructor(private readonly opts: MemoryAdapterOptions = {}) {
@@ -146,6 +158,8 @@ export class MemoryAdapter implements Adapter {
     this.capabilities = { transactionalDdl: opts.transactionalDdl ?? false, schemaAgreement: false }
     this.history = new MemoryHistory(this.db)
     this.lock = new MemoryLock(this.db)
+    if (opts.snapshots !== false) this.snapshots = new MemorySnapshotStore(this.db)
+    else this.captureSchema = undefined
     if (opts.transactionalDdl) this.transaction = this.runTransaction.bind(this)
   }
 
@@ -163,8 +177,9 @@ export class MemoryAdapter implements Adapter {
     return out
   }
 
-  directives(source: string): { noTransaction: boolean } {
-    return { noTransaction: /^\s*--\s*strata:no-transaction\s*$/im.test(source) }
+  directives(source: string): FileDirectives {
+    const lintDisable = collectLintDisable(source.split('\n').filter((l) => /^\s*--/.test(l)))
+    return { noTransaction: /^\s*--\s*strata:no-transaction\s*$/im.test(source), ...(lintDisable ? { lintDisable } : {}) }
   }
 
   async execute(text: string): Promise<ExecResult> {
@@ -172,6 +187,7 @@ export class MemoryAdapter implements Adapter {
     const failure = this.opts.failOn?.(text)
     if (failure) throw failure instanceof Error ? failure : new Error(`syntax error in: ${text}`)
     this.db.executed.push(text)
+    this.db.schema.apply(text)
     const create = /^create\s+table\s+(?:if\s+not\s+exists\s+)?([\w."]+)/i.exec(text)
     if (create) this.db.tables.add(create[1] as string)
     const drop = /^drop\s+table\s+(?:if\s+exists\s+)?([\w."]+)/i.exec(text)
@@ -180,7 +196,7 @@ export class MemoryAdapter implements Adapter {
   }
 
   private async runTransaction<T>(fn: (tx: TransactionScope) => Promise<T>): Promise<T> {
-    const snapshot = { history: new Map(this.db.history), executed: [...this.db.executed], tables: new Set(this.db.tables) }
+    const snapshot = { history: new Map(this.db.history), executed: [...this.db.executed], tables: new Set(this.db.tables), schema: this.db.schema.clone() }
     try {
       return await fn({ execute: (text) => this.execute(text), history: this.history, codeContext: () => this.codeContext() })
     } catch (err) {
@@ -193,8 +209,22 @@ export class MemoryAdapter implements Adapter {
     return { db: this.db }
   }
 
+  /** The toy model's DDL and structure (set `failCapture` to make it throw). */
+  async captureSchema?(opts: { ddl?: boolean } = {}): Promise<CapturedSchema> {
+    const failure = this.opts.failCapture?.()
+    if (failure) throw failure
+    return { format: 'sql', ddl: opts.ddl === false ? '' : this.db.schema.ddl(), schema: this.db.schema.snapshot(), source: 'memory' }
+  }
+
+  /** Tables as created; columns, indexes and views as far as the toy model (memory-schema.ts) understood the DDL. */
   async introspect(): Promise<SchemaSnapshot> {
-    return { tables: [...this.db.tables].map((name) => ({ name, columns: [] })), indexes: [], views: [] }
+    const model = this.db.schema.snapshot()
+    const columns = new Map(model.tables.map((t) => [t.name, t.columns.map(({ name, type }) => ({ name, type }))]))
+    return {
+      tables: [...this.db.tables].map((name) => ({ name, columns: columns.get(name.split('.').at(-1)?.replace(/"/g, '') ?? name) ?? [] })),
+      indexes: model.indexes.map(({ name, table }) => ({ name, table })),
+      views: model.views.map(({ name }) => ({ name })),
+    }
   }
 
   async close(): Promise<void> {

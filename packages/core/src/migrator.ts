@@ -2,11 +2,18 @@ import { StrataError } from './errors.js'
 import { TypedEmitter } from './events.js'
 import { loadMigrations, type FileSourceIo } from './file-source.js'
 import { computePlan, planError, type Plan, type PlanIssue } from './plan.js'
+import { RunLint, type MigratorLintOptions } from './lint/run-lint.js'
 import { appliedByHere, newOwnerId, TOOL_VERSION } from './identity.js'
 import { runStep, type StepResult } from './run-step.js'
+import { SnapshotRecorder } from './snapshot-recorder.js'
+import { diffSnapshotVersions, readSnapshot, type ResolvedSnapshot, type SnapshotDiff } from './snapshot-read.js'
 import { computeStatus, currentVersion, type StatusRow } from './status.js'
 import { buildReport, type SetReport } from './report.js'
 import { validateSet, type ValidationReport } from './validate.js'
+import { downgradeError } from './downgrade-policy.js'
+import { recommend, type CommandStyle, type Recommendation } from './recommend/index.js'
+import type { AppSchemaRequirements } from './compatibility.js'
+import { RunVersion } from './run-version.js'
 import type { Adapter, AppliedMigration, Lease, Migration, MigrationKind } from './types.js'
 import { compareRaw, compareVersions, parseVersion } from './version.js'
 import { withLease } from './with-lease.js'
@@ -28,6 +35,18 @@ export interface MigratorOptions {
   allowMissing?: boolean
   now?: () => Date
   io?: Partial<FileSourceIo>
+  /** Let `down` take a semver set to a lower major (2.1.0 → 1.x); refused with E_DOWNGRADE_REFUSED otherwise (seed 002). */
+  allowDowngrade?: boolean
+  /**
+   * Schema snapshots (default on where the adapter keeps them): 'before' the first migration of an `up` run and
+   * 'after' each applied one, in strata_snapshots. false turns them off (`--no-snapshots`, STRATA_SNAPSHOTS=false).
+   */
+  snapshots?: boolean
+  /**
+   * Lint before `up` (default on, with the adapter's rules): error findings in pending files end the run
+   * with E_LINT before anything runs; warnings are 'lint' events. false turns it off.
+   */
+  lint?: boolean | MigratorLintOptions
 }
 
 export interface UpOptions {
@@ -36,6 +55,8 @@ export interface UpOptions {
   /** Kinds to apply; the start-up hook without FORCE_MIGRATION passes ['schema']. */
   kinds?: readonly MigrationKind[]
   signal?: AbortSignal
+  /** false skips lint for this run (`up --no-lint`). */
+  lint?: boolean
 }
 
 export interface DownOptions {
@@ -43,6 +64,15 @@ export interface DownOptions {
   to?: string
   dryRun?: boolean
   signal?: AbortSignal
+  /** Overrides MigratorOptions.allowDowngrade for this run (`down --allow-downgrade`). */
+  allowDowngrade?: boolean
+}
+
+export interface RecommendationOptions {
+  /** The app's supported range: recommendations for the gap between it and the database. */
+  app?: AppSchemaRequirements
+  /** How the recommended commands are written (program, connection flags, migration directory). */
+  cli?: CommandStyle
 }
 
 export interface RunResult {
@@ -68,6 +98,8 @@ export class Migrator extends TypedEmitter {
   readonly owner: string
   private readonly opts: MigratorOptions
   private readonly now: () => Date
+  /** The schema version through the current up/down run, for the 'schema:version' event. */
+  private tracker?: RunVersion
 
   constructor(opts: MigratorOptions) {
     super()
@@ -94,6 +126,7 @@ export class Migrator extends TypedEmitter {
       directives: a.directives?.bind(a),
       io: this.opts.io,
       onIgnored: (file, reason) => this.emit('file:ignored', { file, reason }),
+      lazyStatements: true,
     })
   }
 
@@ -107,20 +140,47 @@ export class Migrator extends TypedEmitter {
   async status(): Promise<StatusReport> {
     const [available, applied] = await Promise.all([this.load(), this.opts.adapter.history.list(this.set)])
     const plan = computePlan({ available, applied, direction: 'up', options: this.planOptions() })
-    return { set: this.set, current: currentVersion(applied), rows: computeStatus(available, applied), issues: plan.issues }
+    const current = currentVersion(applied)
+    this.emit('schema:version', { set: this.set, version: current ?? null })
+    return { set: this.set, current, rows: computeStatus(available, applied), issues: plan.issues }
   }
 
   /** Checksums, missing files, order, partial rows, and the live schema against the applied files. Read-only. */
   async validate(): Promise<ValidationReport> {
     const [available, applied] = await Promise.all([this.load(), this.opts.adapter.history.list(this.set)])
-    return validateSet({ available, applied, adapter: this.opts.adapter, placeholders: this.opts.placeholders ?? {}, options: this.planOptions() })
+    // Every file must parse, applied or not (load splits lazily).
+    for (const m of available) void [m.statements, m.downStatements]
+    return validateSet({ available, applied, adapter: this.opts.adapter, placeholders: this.opts.placeholders ?? {}, options: this.planOptions(), set: this.set })
+  }
+
+  /** The stored schema snapshot after `version` (or just before it). E_NO_SNAPSHOT when none was taken. Read-only. */
+  async snapshot(version: string, opts: { before?: boolean } = {}): Promise<ResolvedSnapshot> {
+    return readSnapshot(this.opts.adapter, this.set, version, opts)
+  }
+
+  /** The schema after `from` against the schema after `to`: what the migrations in between changed. Read-only. */
+  async snapshotDiff(from: string, to: string): Promise<SnapshotDiff> {
+    return diffSnapshotVersions(this.opts.adapter, this.set, from, to)
   }
 
   /** Schema version, counts, durations, last errors, agreement waits and lock state. Read-only. */
   async report(): Promise<SetReport> {
     const [available, applied, lock] = await Promise.all([this.load(), this.opts.adapter.history.list(this.set), this.opts.adapter.lock.inspect(this.set)])
     const plan = computePlan({ available, applied, direction: 'up', options: this.planOptions() })
-    return buildReport(this.set, available, applied, lock, plan.issues)
+    const report = buildReport(this.set, available, applied, lock, plan.issues)
+    this.emit('schema:version', { set: this.set, version: report.schemaVersion })
+    return report
+  }
+
+  /**
+   * What to do about the set's live state: pending, failed and partial migrations, drift (from validate),
+   * a stale lock, replication (adapter.topology) and the app's supported range; each with the command that
+   * resolves it, critical first. Read-only.
+   */
+  async recommendations(opts: RecommendationOptions = {}): Promise<Recommendation[]> {
+    const a = this.opts.adapter
+    const [status, lock, validation, topology] = await Promise.all([this.status(), a.lock.inspect(this.set), this.validate(), a.topology?.()])
+    return recommend({ set: this.set, status, lock, validation, topology, app: opts.app, cli: opts.cli, now: this.now() })
   }
 
   /** The plan without taking the lock (dry run). */
@@ -130,13 +190,13 @@ export class Migrator extends TypedEmitter {
   }
 
   async up(opts: UpOptions = {}): Promise<RunResult> {
-    return this.run('up', opts, { target: opts.target, kinds: opts.kinds })
+    return this.tracked(() => this.run('up', opts, { target: opts.target, kinds: opts.kinds }))
   }
 
   async down(opts: DownOptions = {}): Promise<RunResult> {
     if (opts.steps !== undefined && (!Number.isInteger(opts.steps) || opts.steps < 1)) throw new StrataError('E_USAGE', `--steps must be a positive integer, got ${opts.steps}`)
     if (opts.to !== undefined) parseVersion(opts.to)
-    return this.run('down', opts, { target: opts.to, steps: opts.steps })
+    return this.tracked(() => this.run('down', opts, { target: opts.to, steps: opts.steps }))
   }
 
   /** Records every migration up to `version` as baselined without running it (adopting an existing database). */
@@ -157,6 +217,9 @@ export class Migrator extends TypedEmitter {
         await this.opts.adapter.history.complete(this.set, m.version.raw, { finishedAt: at, durationMs: 0, statementHashes: hashes, agreementWaitMs: 0, status: 'baselined' })
         done.push(m.version.raw)
       }
+      // The schema the baselined files describe, as it is now: validate reports drift from here on.
+      const last = done.at(-1)
+      if (last) await this.snapshotRecorder('up').take(last, 'after')
       return done
     })
   }
@@ -180,8 +243,33 @@ export class Migrator extends TypedEmitter {
     })
   }
 
+  private snapshotRecorder(direction: 'up' | 'down'): SnapshotRecorder {
+    return new SnapshotRecorder({ adapter: this.opts.adapter, set: this.set, emitter: this, now: this.now, enabled: direction === 'up' && this.opts.snapshots !== false })
+  }
+
   private planOptions(): { allowOutOfOrder?: boolean; allowMissing?: boolean; transactionalDdl: boolean } {
     return { allowOutOfOrder: this.opts.allowOutOfOrder, allowMissing: this.opts.allowMissing, transactionalDdl: this.opts.adapter.capabilities.transactionalDdl }
+  }
+
+  /** Runs an up/down and then emits 'schema:version' with the version it left (also when it failed). */
+  private async tracked(fn: () => Promise<RunResult>): Promise<RunResult> {
+    const t = (this.tracker = new RunVersion())
+    const off = this.on('migration:done', (e) => t.finished(e.version, e.direction))
+    try {
+      return await fn()
+    } finally {
+      off()
+      this.tracker = undefined
+      const version = t.current()
+      if (version !== undefined) this.emit('schema:version', { set: this.set, version })
+    }
+  }
+
+  /** Reads the set's history (and notes it for the run's schema version). */
+  private async readHistory(): Promise<readonly AppliedMigration[]> {
+    const rows = await this.opts.adapter.history.list(this.set)
+    this.tracker?.seen(rows)
+    return rows
   }
 
   private async locked<T>(signal: AbortSignal | undefined, fn: (signal: AbortSignal, lease: Lease) => Promise<T>, wait: { settled?: () => Promise<boolean>; ifSettled?: () => T } = {}): Promise<T> {
@@ -191,18 +279,24 @@ export class Migrator extends TypedEmitter {
     }, fn, wait.ifSettled)
   }
 
-  private async run(direction: 'up' | 'down', opts: { dryRun?: boolean; signal?: AbortSignal }, input: { target?: string; steps?: number; kinds?: readonly MigrationKind[] }): Promise<RunResult> {
+  private async run(direction: 'up' | 'down', opts: { dryRun?: boolean; signal?: AbortSignal; lint?: boolean; allowDowngrade?: boolean }, input: { target?: string; steps?: number; kinds?: readonly MigrationKind[] }): Promise<RunResult> {
     const available = await this.load()
+    const lint = direction === 'up' && opts.lint !== false ? RunLint.create(available, this.opts.adapter, this.opts.lint, this) : undefined
+    const allowDowngrade = opts.allowDowngrade ?? this.opts.allowDowngrade ?? false
     if (opts.dryRun) {
-      const plan = computePlan({ available, applied: await this.opts.adapter.history.list(this.set), direction, ...input, options: this.planOptions() })
-      const err = planError(plan)
+      const applied = await this.readHistory()
+      const plan = computePlan({ available, applied, direction, ...input, options: this.planOptions() })
+      const err = planError(plan) ?? downgradeError(plan, applied, this.set, allowDowngrade)
       if (err) throw err
+      parseSteps(plan)
+      lint?.check(plan)
       return { direction, dryRun: true, steps: [], plan, lockWaitMs: 0, blockedBy: blocked(plan) }
     }
     // A read outside the lease, for a plan that needs no lock. Any failure of it (e.g. Cassandra's "Unknown CF"
     // while another process is creating the history table) just means: take the locked path, which reads again.
+    let peeked: readonly AppliedMigration[] | undefined
     const peek = async (): Promise<Plan | undefined> => {
-      const rows = await this.opts.adapter.history.list(this.set).catch(() => undefined)
+      const rows = (peeked = await this.readHistory().catch(() => undefined))
       return rows && computePlan({ available, applied: rows, direction, ...input, options: this.planOptions() })
     }
     // Nothing to do: every file recorded as applied. A 'running' or 'failed' row still counts as pending, so a
@@ -215,6 +309,13 @@ export class Migrator extends TypedEmitter {
     const early = await peek()
     // No lock, no preflight and no table DDL for a no-op run (every deploy and every boot pays for those).
     if (settledPlan(early)) return nothingToDo(early)
+    // A syntax error in any file this run would apply stops it here, before preflight, lock and the first change.
+    if (early) parseSteps(early)
+    // Refused by lint: before preflight and lock (checked again under the lease, where the plan is final).
+    if (early && !planError(early)) lint?.check(early)
+    // The downgrade policy refuses before preflight and lock (and again under the lease, on the final plan).
+    const refused = early && peeked && !planError(early) ? downgradeError(early, peeked, this.set, allowDowngrade) : undefined
+    if (refused) throw refused
     if (this.opts.adapter.preflight) this.emit('preflight', await this.opts.adapter.preflight(opts.signal))
     const t0 = Date.now()
     let lockWaitMs = 0
@@ -226,12 +327,19 @@ export class Migrator extends TypedEmitter {
       lockWaitMs = Date.now() - t0
       await this.opts.adapter.history.ensure()
       // Read history only now, under the lease: another process may have just migrated.
-      const applied = await this.opts.adapter.history.list(this.set)
+      const applied = await this.readHistory()
       const plan = computePlan({ available, applied, direction, ...input, options: this.planOptions() })
       this.emit('plan', { direction, versions: plan.steps.map((s) => s.migration.version.raw), issues: plan.issues })
-      const err = planError(plan)
+      const err = planError(plan) ?? downgradeError(plan, applied, this.set, allowDowngrade)
       if (err) throw err
+      parseSteps(plan)
+      lint?.check(plan)
       const steps: StepResult[] = []
+      // Backup before migration: the schema before the run's first migration, then after each applied one
+      // (which is also the 'before' of the next). A snapshot that fails is a warning, never a failed run.
+      const snapshots = this.snapshotRecorder(direction)
+      const first = plan.steps[0]
+      if (first && snapshots.active) await snapshots.take(first.migration.version.raw, 'before')
       for (const step of plan.steps) {
         const limit = this.opts.migrationTimeoutMs
         const stepSignal = limit ? AbortSignal.any([signal, timeoutSignal(limit, step.migration)]) : signal
@@ -239,12 +347,18 @@ export class Migrator extends TypedEmitter {
           adapter: this.opts.adapter, emitter: this, set: this.set, placeholders: this.opts.placeholders ?? {},
           signal: stepSignal, now: this.now, appliedBy: appliedByHere(), toolVersion: TOOL_VERSION,
         }))
+        if (snapshots.active) await snapshots.take(step.migration.version.raw, 'after')
       }
       const b = blocked(plan)
       if (b) this.emit('migration:blocked', b)
       return { direction, dryRun: false, steps, plan, lockWaitMs, blockedBy: b }
     }, { settled, ifSettled: () => ({ ...nothingToDo(last as Plan), lockWaitMs: Date.now() - t0 }) })
   }
+}
+
+/** Splits every file the plan runs (statements are split lazily): throws E_PARSE naming the file and line. */
+function parseSteps(plan: Plan): void {
+  for (const s of plan.steps) void (s.direction === 'up' ? s.migration.statements : s.migration.downStatements)
 }
 
 function blocked(plan: Plan): RunResult['blockedBy'] {

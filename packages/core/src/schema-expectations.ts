@@ -1,3 +1,4 @@
+import type { SchemaChange } from './schema-diff.js'
 import type { SchemaSnapshot } from './types.js'
 
 /** Objects the applied statements should have left in the live schema. */
@@ -50,10 +51,13 @@ export function expectedSchema(applied: readonly { version: string; statements: 
 }
 
 export interface DriftIssue {
-  kind: 'missing-table' | 'missing-column' | 'missing-index' | 'missing-view' | 'unexpected-table'
+  /** 'snapshot-drift': the live schema differs from the snapshot taken after the newest applied version. */
+  kind: 'missing-table' | 'missing-column' | 'missing-index' | 'missing-view' | 'unexpected-table' | 'snapshot-drift'
   name: string
   version?: string
   message: string
+  /** For 'snapshot-drift': what changed, from the snapshot to the live schema. */
+  change?: SchemaChange
 }
 
 /** Compares the live schema with what applied migrations created. Missing objects are drift. */

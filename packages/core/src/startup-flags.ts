@@ -6,6 +6,8 @@ export interface StartupFlags {
   validate: boolean
   /** Lock wait and per-migration time limit. */
   timeoutMs: number
+  /** Schema snapshots before/after migrations: `<DB>_SNAPSHOTS` or STRATA_SNAPSHOTS (default true). */
+  snapshots: boolean
 }
 
 const DEFAULT_TIMEOUT_MS = 300_000
@@ -40,6 +42,7 @@ export function readStartupFlags(env: Readonly<Record<string, string | undefined
     // FORCE_MIGRATION implies applying schema migrations too.
     auto: force || (pick('AUTO_MIGRATE') ?? false),
     validate: pick('VALIDATE_SCHEMA') ?? false,
+    snapshots: bool(env, `${p}_SNAPSHOTS`) ?? bool(env, 'STRATA_SNAPSHOTS') ?? true,
     timeoutMs: timeoutText ? parseDurationMs(timeoutText, env[`${p}_MIGRATION_TIMEOUT`] ? `${p}_MIGRATION_TIMEOUT` : 'MIGRATION_TIMEOUT') : DEFAULT_TIMEOUT_MS,
   }
 }

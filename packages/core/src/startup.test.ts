@@ -12,7 +12,9 @@ const semver = ['1.0.0', '1.1.0'].map((v) => sqlMigration(v, [`CREATE TABLE t${v
 
 describe('start-up flags', () => {
   it('reads global flags with per-database overrides', () => {
-    expect(readStartupFlags({}, 'scylladb')).toEqual({ auto: false, force: false, validate: false, timeoutMs: 300_000 })
+    expect(readStartupFlags({}, 'scylladb')).toEqual({ auto: false, force: false, validate: false, timeoutMs: 300_000, snapshots: true })
+    expect(readStartupFlags({ STRATA_SNAPSHOTS: 'false' }, 'scylladb').snapshots).toBe(false)
+    expect(readStartupFlags({ STRATA_SNAPSHOTS: 'false', COCKROACHDB_SNAPSHOTS: 'true' }, 'cockroachdb').snapshots).toBe(true)
     expect(readStartupFlags({ AUTO_MIGRATE: 'true', SCYLLADB_AUTO_MIGRATE: 'false' }, 'scylladb').auto).toBe(false)
     expect(readStartupFlags({ AUTO_MIGRATE: 'true', SCYLLADB_AUTO_MIGRATE: 'false' }, 'cockroachdb').auto).toBe(true)
     expect(readStartupFlags({ FORCE_MIGRATION: 'true' }, 'scylladb')).toMatchObject({ force: true, auto: true })

@@ -19,6 +19,8 @@ export interface StartupDatabase {
   app?: AppSchemaRequirements
   /** Keep the adapter open after the hook (when the app reuses its connection). */
   keepOpen?: boolean
+  /** Lint before migrating (default on, adapter's rules): false, or { profile: 'production' } (docs/lint.md). */
+  lint?: MigratorOptions['lint']
 }
 
 export interface StartupLogger {
@@ -34,6 +36,11 @@ export interface StartupOptions {
   /** The hook's only output; defaults to console (stderr for warnings). */
   logger?: StartupLogger
   signal?: AbortSignal
+  /**
+   * Called with each database's Migrator before it reads anything: attach listeners, e.g. metrics
+   * (`onMigrator: (m, db) => instrument(m, { registry, database: db.name })` from @strata/metrics).
+   */
+  onMigrator?: (migrator: Migrator, database: { name: string; adapter: Adapter }) => void
 }
 
 export interface StartupDatabaseResult {
@@ -73,14 +80,17 @@ async function startOne(db: StartupDatabase, flags: StartupFlags, opts: StartupO
   const mode = flags.force ? 'force' : flags.auto ? 'auto' : 'check'
   const migratorOpts: MigratorOptions = {
     adapter, dir: db.dir, migrations: db.migrations, set: db.set, placeholders: db.placeholders,
-    lockTtlMs: db.lockTtlMs, lockWaitMs: flags.timeoutMs, migrationTimeoutMs: flags.timeoutMs,
+    lockTtlMs: db.lockTtlMs, lockWaitMs: flags.timeoutMs, migrationTimeoutMs: flags.timeoutMs, snapshots: flags.snapshots,
+    lint: db.lint,
   }
   const m = new Migrator(migratorOpts)
+  opts.onMigrator?.(m, { name: db.name, adapter })
   const result: StartupDatabaseResult = { name: db.name, set: m.set, mode, flags, applied: [], pending: [], schemaVersion: null, compatibility: null, warnings: [] }
   const warn = (msg: string): void => {
     result.warnings.push(msg)
     log.warn(`${db.name}: ${msg}`)
   }
+  m.on('lint', (e) => e.findings.forEach((f) => f.severity === 'warning' && warn(`lint ${f.rule} in ${f.file}${f.statementIndex ? ` statement ${f.statementIndex}` : ''}: ${f.message}`)))
   m.on('lock:waiting', (e) => log.info(`${db.name}: waiting for another instance to finish migrating set "${e.set}" (${e.holder?.owner ?? 'unknown'})`))
   try {
     const gate = (current: string | undefined, final: boolean): void => {

@@ -1,4 +1,6 @@
+import type { AdapterLint } from './lint/lint-rule.js'
 import type { Version } from './version.js'
+import type { CapturedSchema, SnapshotStore } from './snapshot-types.js'
 
 /** One statement of a .cql/.sql file after splitting (splitting is per dialect, in the adapters). */
 export interface Statement {
@@ -46,6 +48,8 @@ export interface Migration {
   readonly downFile?: string
   /** false when the file says `-- strata:no-transaction` or the module's metadata says so. */
   readonly transactional: boolean
+  /** Lint rule ids silenced for this file by `strata:lint-disable` comments ('' for a comment naming none). */
+  readonly lintDisable?: readonly string[]
   /** Code migrations. */
   readonly upFn?: (ctx: MigrationContext) => Promise<void>
   readonly downFn?: (ctx: MigrationContext) => Promise<void>
@@ -100,6 +104,14 @@ export interface CompleteResult {
   agreementWaitMs: number
   /** 'applied' normally; 'baselined' when recorded without running. */
   status?: 'applied' | 'baselined'
+}
+
+/** A transactional file for Adapter.applyFileAtomically: rendered statements and its history record. */
+export interface AtomicFile {
+  readonly statements: readonly string[]
+  /** The row as begin() would write it; the adapter records it 'applied' with every statement hash. */
+  readonly record: BeginRecord
+  readonly statementHashes: readonly string[]
 }
 
 export interface HistoryStore {
@@ -167,12 +179,38 @@ export interface MigrationLock {
   forceRelease(set: string): Promise<void>
 }
 
-export interface ColumnInfo { readonly name: string; readonly type: string }
-export interface TableInfo { readonly name: string; readonly columns: readonly ColumnInfo[] }
+/** A column; the optional fields are filled by captureSchema() (introspect() gives name and type only). */
+export interface ColumnInfo {
+  readonly name: string
+  readonly type: string
+  /** CQL: partition_key, clustering, static or regular. */
+  readonly kind?: string
+  /** CQL clustering order: asc or desc. */
+  readonly order?: string
+  /** SQL: NOT NULL. */
+  readonly notNull?: boolean
+  /** SQL: the DEFAULT expression, or the identity/generated clause. */
+  readonly default?: string
+}
+export interface TableInfo {
+  readonly name: string
+  readonly columns: readonly ColumnInfo[]
+  /** Primary key as written: CQL `((a, b), c)`, SQL `(a, b)`. */
+  readonly primaryKey?: string
+  /** SQL constraints other than the primary key and NOT NULL (unique, check, foreign key, exclusion). */
+  readonly constraints?: readonly { readonly name: string; readonly definition: string }[]
+  /** Table options worth restoring (CQL: comment, default_time_to_live, compaction…), as text. */
+  readonly options?: Readonly<Record<string, string>>
+}
+export interface IndexInfo { readonly name: string; readonly table: string; readonly definition?: string }
+export interface ViewInfo { readonly name: string; readonly baseTable?: string; readonly definition?: string }
+/** Other schema objects captureSchema() records (CQL user types; SQL enums, sequences, functions, triggers). */
+export interface SchemaObjectInfo { readonly kind: 'type' | 'sequence' | 'function' | 'trigger'; readonly name: string; readonly table?: string; readonly definition: string }
 export interface SchemaSnapshot {
   readonly tables: readonly TableInfo[]
-  readonly indexes: readonly { readonly name: string; readonly table: string }[]
-  readonly views: readonly { readonly name: string; readonly baseTable?: string }[]
+  readonly indexes: readonly IndexInfo[]
+  readonly views: readonly ViewInfo[]
+  readonly others?: readonly SchemaObjectInfo[]
 }
 
 export interface ExecResult {
@@ -200,6 +238,25 @@ export interface PreflightInfo {
   readonly serverVersion?: string
 }
 
+/** Where the target's data lives, as far as it is cheap to tell: for replication recommendations. */
+export interface TopologyInfo {
+  /** The keyspace (CQL) or database (SQL) the migrations run in. */
+  readonly target: { readonly kind: 'keyspace' | 'database'; readonly name: string; readonly exists: boolean }
+  /** Short class name: SimpleStrategy, NetworkTopologyStrategy (CQL) or 'zone' (CockroachDB zone configuration). */
+  readonly replicationClass?: string
+  /** Replicas per data centre (NetworkTopologyStrategy); '*' when not per DC (SimpleStrategy, CockroachDB num_replicas). */
+  readonly replicationFactors?: Readonly<Record<string, number>>
+  /** Nodes per data centre ('*' when the server does not say), counting nodes that are down. */
+  readonly nodesPerDc?: Readonly<Record<string, number>>
+}
+
+/** What an adapter reads from a file's comments. */
+export interface FileDirectives {
+  readonly noTransaction: boolean
+  /** Rule ids from `strata:lint-disable` comments ('' for a comment that names none). */
+  readonly lintDisable?: readonly string[]
+}
+
 export interface Adapter {
   readonly name: string
   readonly capabilities: AdapterCapabilities
@@ -209,8 +266,8 @@ export interface Adapter {
   readonly lock: MigrationLock
   /** Splits a file into statements for this dialect (raw text, 1-based lines). */
   split(source: string, file: string): { text: string; line: number }[]
-  /** Whether the file carries `-- strata:no-transaction`. */
-  directives?(source: string): { noTransaction: boolean }
+  /** Whether the file carries `-- strata:no-transaction`, and the rules its `strata:lint-disable` comments silence. */
+  directives?(source: string): FileDirectives
   /** Creates the keyspace/database if missing (AUTO_MIGRATE path). */
   createTarget?(): Promise<void>
   /** Before the lock: nodes up and in agreement (bounded wait). Throws E_CLUSTER_UNHEALTHY. */
@@ -219,8 +276,25 @@ export interface Adapter {
   execute(text: string, opts: { signal?: AbortSignal; params?: readonly unknown[] }): Promise<ExecResult>
   /** Runs fn in one database transaction (only when capabilities.transactionalDdl). */
   transaction?<T>(fn: (tx: TransactionScope) => Promise<T>): Promise<T>
+  /**
+   * Optional, only with capabilities.transactionalDdl: runs a file's statements and writes its history row
+   * ('applied', every statement hash) in one transaction sent as ONE round trip. On any failure it has rolled
+   * back and rejects; the caller then reruns the file through transaction() to name the failing statement.
+   */
+  applyFileAtomically?(file: AtomicFile): Promise<void>
   /** Adapter handles passed to code migrations (client, keyspace, knex…). */
   codeContext(): Record<string, unknown>
   introspect(): Promise<SchemaSnapshot>
+  /**
+   * Optional: the whole schema of the keyspace/database with DDL (skipped when `ddl: false`) and a detailed
+   * model, Strata's own tables left out. Called under the lease before/after migrations, and by validate.
+   */
+  captureSchema?(opts?: { ddl?: boolean }): Promise<CapturedSchema>
+  /** Optional: where schema snapshots are kept (strata_snapshots). Without it, runs take no snapshots. */
+  readonly snapshots?: SnapshotStore
+  /** The lint rules of this dialect and, once connected, the server flavour they check for (`up` lints pending files). */
+  readonly lint?: AdapterLint
+  /** Optional, read-only: replication and nodes of the target, for `recommendations`. */
+  topology?(): Promise<TopologyInfo>
   close(): Promise<void>
 }

@@ -2,13 +2,15 @@ import { messageOf } from './errors.js'
 import { computePlan, type PlanIssue, type PlanOptions } from './plan.js'
 import { renderPlaceholders } from './placeholders.js'
 import { compareSchema, expectedSchema, type DriftIssue } from './schema-expectations.js'
+import { snapshotDrift, snapshotDriftIssues } from './snapshot-drift.js'
 import type { Adapter, AppliedMigration, Migration } from './types.js'
 
 export interface ValidationReport {
   ok: boolean
   issues: PlanIssue[]
   drift: DriftIssue[]
-  checked: { migrations: number; applied: number; liveSchema: boolean }
+  /** snapshot: the version whose 'after' snapshot the live schema was compared with (null: none stored). */
+  checked: { migrations: number; applied: number; liveSchema: boolean; snapshot?: string | null }
 }
 
 const DRIFT_WARNINGS = new Set<DriftIssue['kind']>(['unexpected-table'])
@@ -23,6 +25,8 @@ export async function validateSet(input: {
   adapter: Adapter
   placeholders: Readonly<Record<string, string>>
   options: PlanOptions
+  /** The migration set (for its schema snapshots); defaults to the set of the history rows. */
+  set?: string
 }): Promise<ValidationReport> {
   const plan = computePlan({ available: input.available, applied: input.applied, direction: 'up', options: input.options })
   const issues: PlanIssue[] = [...plan.issues]
@@ -50,9 +54,24 @@ export async function validateSet(input: {
   } catch (err) {
     issues.push({ code: 'E_VALIDATION', severity: 'error', message: `cannot read the live schema: ${messageOf(err)}` })
   }
+  // Drift from the snapshot taken after the newest applied version: names each added/removed/changed object.
+  let snapshot: string | null = null
+  const set = input.set ?? input.applied[0]?.set
+  if (liveSchema && set !== undefined) {
+    try {
+      const sd = await snapshotDrift(input.adapter, set, input.applied)
+      if (sd) {
+        snapshot = sd.version
+        const { add, drop } = snapshotDriftIssues(sd, drift)
+        drift = [...drift.filter((d) => !drop(d)), ...add]
+      }
+    } catch (err) {
+      issues.push({ code: 'E_VALIDATION', severity: 'warning', message: `cannot compare the live schema with its snapshot: ${messageOf(err)}` })
+    }
+  }
   for (const d of drift) {
     issues.push({ code: 'E_VALIDATION', severity: DRIFT_WARNINGS.has(d.kind) ? 'warning' : 'error', version: d.version, message: d.message })
   }
   const ok = !issues.some((i) => i.severity === 'error' || i.code === 'W_FAILED_ROW' || i.code === 'W_PARTIAL_ROW')
-  return { ok, issues, drift, checked: { migrations: input.available.length, applied: done.size, liveSchema } }
+  return { ok, issues, drift, checked: { migrations: input.available.length, applied: done.size, liveSchema, snapshot } }
 }

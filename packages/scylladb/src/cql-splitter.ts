@@ -37,7 +37,7 @@ export class CqlSyntaxError extends Error {
   }
 }
 
-type TokenKind = 'word' | 'string' | 'name' | 'body' | 'semi' | 'punct'
+export type TokenKind = 'word' | 'string' | 'name' | 'body' | 'semi' | 'punct'
 
 interface Token {
   kind: TokenKind
@@ -85,8 +85,8 @@ const isSpace = (c: string): boolean =>
 const isWordChar = (c: string): boolean =>
   (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c === '_'
 
-/** Yields the significant tokens of `src`, skipping whitespace and comments. Lazy. */
-function* tokenize(src: string, at: (offset: number) => Position): Generator<Token> {
+/** Yields the significant tokens of `src`, skipping whitespace and comments (reported to onComment). Lazy. */
+function* tokenize(src: string, at: (offset: number) => Position, onComment?: (text: string) => void): Generator<Token> {
   const n = src.length
   const fail = (what: string, start: number): never => {
     const p = at(start)
@@ -99,10 +99,13 @@ function* tokenize(src: string, at: (offset: number) => Position): Generator<Tok
     if (isSpace(c)) {
       i++
     } else if ((c === '-' && next === '-') || (c === '/' && next === '/')) {
+      const start = i
       while (i < n && src[i] !== '\n' && src[i] !== '\r') i++
+      onComment?.(src.slice(start, i))
     } else if (c === '/' && next === '*') {
       const end = src.indexOf('*/', i + 2)
       if (end < 0) fail('block comment', i)
+      onComment?.(src.slice(i, end + 2))
       i = end + 2
     } else if (c === "'" || c === '"') {
       let j = i + 1
@@ -200,6 +203,26 @@ export function splitCql(source: string): SplitStatement[] {
     }
     emit(toks.length - 1) // last statement without a final `;`
   }
+  return out
+}
+
+/** A significant token of a CQL statement as written (comments skipped), for lint rules. */
+export interface CqlToken {
+  kind: TokenKind
+  text: string
+}
+
+/** The significant tokens of `text`. Throws {@link CqlSyntaxError} on unterminated input. */
+export function cqlTokens(text: string): CqlToken[] {
+  const src = stripBom(text)
+  return [...tokenize(src, locator(src))].map((t) => ({ kind: t.kind, text: src.slice(t.start, t.end) }))
+}
+
+/** The text of every comment in a script (`-- …`, `// …`, `/* … *\/`), for `strata:` directives. */
+export function cqlComments(source: string): string[] {
+  const src = stripBom(source)
+  const out: string[] = []
+  for (const _ of tokenize(src, locator(src), (c) => out.push(c))) void _
   return out
 }
 

@@ -103,8 +103,10 @@ export class CqlHistoryStore implements HistoryStore {
     let pageState: string | undefined
     try {
       do {
+        // Unprepared: the one read of a no-op start-up, and PREPARE would add a round trip (the text
+        // parameter needs no type hint).
         const rs = await this.ctx.client.execute(`SELECT ${COLUMNS} FROM ${this.table} WHERE migration_set = ?`, [set], {
-          prepare: true, consistency: this.ctx.readConsistency, isIdempotent: true, fetchSize: 1000, ...(pageState ? { pageState } : {}),
+          prepare: false, consistency: this.ctx.readConsistency, isIdempotent: true, fetchSize: 1000, ...(pageState ? { pageState } : {}),
         })
         for (const row of rs.rows) out.push(toApplied(set, row))
         pageState = rs.pageState ?? undefined

@@ -8,7 +8,10 @@ export type {
   ScyllaAdapterOptions, ReplicationOptions, TlsOptions, CqlConsistency, CqlSerialConsistency,
 } from './options.js'
 export { splitCql, isDdl, CqlSyntaxError, type SplitStatement } from './cql-splitter.js'
+export { cqlLintRules, cqlLintDialect, cqlDirectives } from './lint/index.js'
 export { HISTORY_TABLE } from './history-store.js'
+export { SNAPSHOTS_TABLE } from './snapshot-store.js'
+export { cqlDdl, cqlModel, type CqlCatalog } from './cql-schema-model.js'
 export { LOCK_TABLE } from './lease-lock.js'
 export type { NodeState } from './schema-agreement.js'
 export * from './evolution/index.js'

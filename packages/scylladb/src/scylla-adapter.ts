@@ -1,18 +1,22 @@
 import type { Client } from 'cassandra-driver'
 import {
   StrataError, isStrataError,
-  type Adapter, type ExecResult, type HistoryStore, type MigrationLock, type PreflightInfo, type SchemaSnapshot,
+  type Adapter, type AdapterLint, type ExecResult, type FileDirectives, type HistoryStore, type MigrationLock, type PreflightInfo, type SchemaSnapshot, type CapturedSchema, type SnapshotStore, type TopologyInfo,
 } from '@strata/core'
 import { connectClient, consistencyOf } from './connection.js'
 import { isDdl, splitCql } from './cql-splitter.js'
-import { scrubError } from './driver-errors.js'
+import { isMissingTable, scrubError } from './driver-errors.js'
 import { CqlHistoryStore } from './history-store.js'
 import { quoteId } from './identifiers.js'
 import { introspectKeyspace } from './introspect.js'
+import { captureKeyspace, type CaptureState } from './schema-capture.js'
+import { CqlSnapshotStore } from './snapshot-store.js'
+import { readTopology } from './topology.js'
+import { cqlDirectives, cqlLintRules } from './lint/index.js'
 import { CqlLeaseLock } from './lease-lock.js'
 import { resolveOptions, type ResolvedOptions, type ScyllaAdapterOptions } from './options.js'
 import { waitForAgreement } from './schema-agreement.js'
-import { ensureKeyspace, keyspaceExists, type BootstrapContext } from './schema-bootstrap.js'
+import { ensureKeyspace, type BootstrapContext } from './schema-bootstrap.js'
 
 /** Handles a code migration receives (core adds `execute`, `log`, `signal`, ...). */
 export interface ScyllaCodeContext extends Record<string, unknown> {
@@ -26,9 +30,13 @@ export class ScyllaAdapter implements Adapter {
   readonly name = 'scylladb'
   readonly dialect = 'cql' as const
   readonly capabilities = { transactionalDdl: false, schemaAgreement: true } as const
+  /** The CQL lint rules `up` runs on pending files (docs/lint.md). */
+  readonly lint: AdapterLint = { rules: cqlLintRules }
   readonly keyspace: string
   readonly history: HistoryStore
   readonly lock: MigrationLock
+  readonly snapshots: SnapshotStore
+  private readonly captureState: CaptureState = {}
   private keyspaceSelected = false
   private closing: Promise<void> | undefined
   private readonly bootstrap: BootstrapContext
@@ -47,6 +55,10 @@ export class ScyllaAdapter implements Adapter {
       client, keyspace: o.keyspace, bootstrap: this.bootstrap,
       writeConsistency: consistencyOf(o.writeConsistency), serialConsistency: consistencyOf(o.serialConsistency),
     })
+    this.snapshots = new CqlSnapshotStore({
+      client, keyspace: o.keyspace, bootstrap: this.bootstrap,
+      readConsistency: consistencyOf(o.readConsistency), writeConsistency: consistencyOf(o.writeConsistency),
+    })
   }
 
   /** Makes the migration keyspace the client's current keyspace (`USE`, applied by the driver to every connection). */
@@ -58,13 +70,31 @@ export class ScyllaAdapter implements Adapter {
     this.keyspaceSelected = true
   }
 
+  /** USE the keyspace if it exists (one round trip, no system_schema read first); false when it does not. */
+  async trySelectKeyspace(): Promise<boolean> {
+    try {
+      await this.selectKeyspace()
+      return true
+    } catch (err) {
+      if (isMissingTable(err)) return false
+      throw err
+    }
+  }
+
   /** Splits a .cql file into the statements cqlsh would run (throws CqlSyntaxError; core reports E_PARSE). */
   split(source: string, _file: string): { text: string; line: number }[] {
     return splitCql(source).map((s) => ({ text: s.text, line: s.line }))
   }
 
+  /** Reads `strata:lint-disable` comments (`--`, `//` or block comments). */
+  directives(source: string): FileDirectives {
+    return cqlDirectives(source)
+  }
+
   /** Creates the migration keyspace if missing, with the configured replication (AUTO_MIGRATE path). */
   async createTarget(): Promise<void> {
+    // Selected at connect: it exists, nothing to create (a system_schema read fewer on every start-up).
+    if (this.keyspaceSelected) return
     await ensureKeyspace(this.bootstrap, this.keyspace, this.o.replication)
     await this.selectKeyspace()
   }
@@ -92,7 +122,7 @@ export class ScyllaAdapter implements Adapter {
    */
   async execute(text: string, opts: { signal?: AbortSignal; params?: readonly unknown[] } = {}): Promise<ExecResult> {
     if (opts.signal?.aborted) throw opts.signal.reason
-    if (!this.keyspaceSelected && (await keyspaceExists(this.client, this.keyspace))) await this.selectKeyspace()
+    if (!this.keyspaceSelected) await this.trySelectKeyspace()
     const ddl = isDdl(text)
     const params = opts.params ? [...opts.params] : []
     try {
@@ -124,8 +154,18 @@ export class ScyllaAdapter implements Adapter {
   }
 
   /** Tables, columns, indexes and views of the migration keyspace (strata_* tables excluded). */
+  /** The keyspace's DDL (server-side DESCRIBE, else rebuilt from system_schema) and its detailed model. Read-only. */
+  async captureSchema(opts: { ddl?: boolean } = {}): Promise<CapturedSchema> {
+    return captureKeyspace(this.client, this.keyspace, consistencyOf(this.o.readConsistency), this.captureState, opts)
+  }
+
   async introspect(): Promise<SchemaSnapshot> {
     return introspectKeyspace(this.client, this.keyspace, consistencyOf(this.o.readConsistency))
+  }
+
+  /** The keyspace's replication and the nodes per data centre (for `recommendations`). Read-only. */
+  async topology(): Promise<TopologyInfo> {
+    return readTopology(this.client, this.keyspace)
   }
 
   /** Shuts the driver down (pools, control connection, timers). Idempotent. */
@@ -144,7 +184,7 @@ export async function createScyllaAdapter(options: ScyllaAdapterOptions): Promis
   const client = await connectClient(o)
   const adapter = new ScyllaAdapter(client, o)
   try {
-    if (await keyspaceExists(client, o.keyspace)) await adapter.selectKeyspace()
+    await adapter.trySelectKeyspace()
   } catch (err) {
     await adapter.close()
     throw scrubError(err, [o.password])

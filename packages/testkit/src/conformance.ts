@@ -1,5 +1,6 @@
 import { describe, expect, it, beforeAll, afterAll } from 'vitest'
 import { isStrataError, type Adapter, type BeginRecord } from '@strata/core'
+import { snapshotContract } from './conformance-snapshots.js'
 
 export interface ConformanceTarget {
   /** A fresh adapter on an empty keyspace/database. */
@@ -173,6 +174,8 @@ export function describeAdapterConformance(name: string, open: () => Promise<Con
       await next.release()
     })
 
+    snapshotContract(() => ({ a, b }))
+
     it('closes cleanly', async () => {
       const extra = await target.openSecond()
       await extra.history.list('any')
@@ -190,3 +193,4 @@ export function describeAdapterConformance(name: string, open: () => Promise<Con
     })
   })
 }
+export { lintFixtureSuite, type LintFiles, type LintFixture } from './lint-fixtures.js'

@@ -44,7 +44,7 @@ export async function validateCommand(s: Settings, out: Output): Promise<unknown
   return withMigrator(s, out, async (m) => {
     const report = await m.validate()
     for (const i of report.issues) out.print(`${i.severity === 'error' ? out.c.red('✗') : out.c.yellow('!')} ${i.code} ${i.message}`)
-    if (report.ok) out.print(out.c.green(`valid: ${report.checked.migrations} migrations, ${report.checked.applied} applied, live schema matches`))
+    if (report.ok) out.print(out.c.green(`valid: ${report.checked.migrations} migrations, ${report.checked.applied} applied, live schema matches${report.checked.snapshot ? ` the snapshot after ${report.checked.snapshot}` : ''}`))
     const doc = { command: 'validate', db: s.db, set: s.set, ...report }
     if (!report.ok) {
       out.document(doc)

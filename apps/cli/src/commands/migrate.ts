@@ -1,4 +1,4 @@
-import { renderPlaceholders, type Plan, type RunResult } from '@strata/core'
+import { renderPlaceholders, type LintFinding, type Plan, type RunResult } from '@strata/core'
 import { withMigrator } from '../context.js'
 import { fmtMs, type Output } from '../output.js'
 import type { Settings } from '../settings.js'
@@ -44,20 +44,22 @@ function summary(r: RunResult, s: Settings, out: Output): void {
   out.print(`${r.direction === 'up' ? 'applied' : 'rolled back'} ${r.steps.length} migration${r.steps.length > 1 ? 's' : ''} in ${fmtMs(total)} (set "${s.set}")`)
 }
 
-export async function upCommand(s: Settings, out: Output, o: { target?: string; dryRun?: boolean; schemaOnly?: boolean; create?: boolean }): Promise<unknown> {
+export async function upCommand(s: Settings, out: Output, o: { target?: string; dryRun?: boolean; schemaOnly?: boolean; create?: boolean; lint?: boolean }): Promise<unknown> {
   return withMigrator(s, out, async (m, adapter) => {
     // Creating the keyspace/database is part of up (not of a dry run): history lives inside it.
     if (!o.dryRun && o.create !== false && adapter.createTarget) await adapter.createTarget()
-    const r = await m.up({ target: o.target, dryRun: o.dryRun, kinds: o.schemaOnly ? ['schema'] : undefined })
+    const lint: LintFinding[] = []
+    m.on('lint', (e) => lint.push(...e.findings))
+    const r = await m.up({ target: o.target, dryRun: o.dryRun, kinds: o.schemaOnly ? ['schema'] : undefined, lint: o.lint })
     summary(r, s, out)
-    return result(r, s)
+    return { ...result(r, s), lint }
   })
 }
 
-export async function downCommand(s: Settings, out: Output, o: { steps?: string; to?: string; dryRun?: boolean }): Promise<unknown> {
+export async function downCommand(s: Settings, out: Output, o: { steps?: string; to?: string; dryRun?: boolean; allowDowngrade?: boolean }): Promise<unknown> {
   const steps = o.steps === undefined ? undefined : Number(o.steps)
   return withMigrator(s, out, async (m) => {
-    const r = await m.down({ steps, to: o.to, dryRun: o.dryRun })
+    const r = await m.down({ steps, to: o.to, dryRun: o.dryRun, allowDowngrade: o.allowDowngrade === true })
     summary(r, s, out)
     return result(r, s)
   })

@@ -1,0 +1,40 @@
+import { StrataError, lintDirectory, type LintDialect } from '@strata/core'
+import { formatFinding } from '../lint-format.js'
+import type { Output } from '../output.js'
+import type { Settings } from '../settings.js'
+
+async function dialectOf(s: Settings): Promise<LintDialect> {
+  return s.db === 'scylladb' ? (await import('@strata/scylladb')).cqlLintDialect : (await import('@strata/cockroachdb')).sqlLintDialect
+}
+
+/** `strata lint`: reads the migration files only (no connection) and checks them against the dialect's rules. */
+export async function lintCommand(s: Settings, out: Output, o: { targetServer?: string; rules?: boolean }): Promise<unknown> {
+  if (o.targetServer && s.db !== 'cockroachdb') throw new StrataError('E_USAGE', '--target-server applies to --db cockroachdb (postgresql or cockroachdb)')
+  const dialect = await dialectOf(s)
+  if (o.rules) {
+    const rules = dialect.rules.map((r) => ({
+      id: r.id, severity: r.severity, description: r.description,
+      only: [...(r.servers ?? []), ...(r.profiles ?? []).map((p) => `${p} profile`)].join(', ') || undefined,
+    }))
+    out.table(['rule', 'severity', 'only on', 'catches'], rules.map((r) => [r.id, r.severity, r.only ?? '', r.description]))
+    return { ok: true, command: 'lint', db: s.db, rules }
+  }
+  const r = await lintDirectory({
+    dir: s.dir, dialect, profile: s.profile, server: o.targetServer,
+    onIgnored: (file, reason) => out.log(out.c.dim(`ignored ${file}: ${reason}`)),
+  })
+  for (const f of r.findings) out.print(formatFinding(f, out))
+  const files = r.migrations.filter((m) => m.statements !== undefined).length
+  const flavour = s.db === 'cockroachdb' ? `, server ${o.targetServer ?? 'postgresql and cockroachdb'}` : ''
+  const verdict = `${r.errors} error${r.errors === 1 ? '' : 's'}, ${r.warnings} warning${r.warnings === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'} of ${s.dir} (profile ${s.profile}${flavour})`
+  out.print(r.errors ? out.c.red(verdict) : r.warnings ? out.c.yellow(verdict) : out.c.green(verdict))
+  const doc = {
+    ok: r.errors === 0, command: 'lint', db: s.db, set: s.set, dir: s.dir, profile: s.profile, server: o.targetServer ?? null,
+    files, errors: r.errors, warnings: r.warnings, findings: r.findings,
+  }
+  if (r.errors) {
+    out.document(doc)
+    throw new StrataError('E_LINT', `lint found ${r.errors} error${r.errors === 1 ? '' : 's'}`, { file: r.findings.find((f) => f.severity === 'error')?.file, details: { reported: true } })
+  }
+  return doc
+}

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest'
+import type { Settings } from '../settings.js'
+import { commandStyle } from './recommendations.js'
+
+const settings = (patch: Partial<Settings>): Settings => ({
+  db: 'scylladb', set: 'default', dir: 'migrations/scylladb', placeholders: {},
+  scylladb: { contactPoints: ['127.0.0.1'], localDataCenter: 'dc1', keyspace: 'app', replication: { class: 'SimpleStrategy', replicationFactor: 1 } },
+  cockroachdb: { url: 'postgresql://app:secret@db:26257/app', forcePerStatement: false },
+  lockTtlMs: 30_000, lockWaitMs: 120_000, allowOutOfOrder: false, profile: 'development', ...patch,
+})
+
+describe('recommendations command style', () => {
+  it('repeats db, keyspace, a non-default set and dir, quoted for the shell', () => {
+    expect(commandStyle(settings({}))).toEqual({ program: 'strata', args: '--db scylladb --keyspace app', dir: 'migrations/scylladb' })
+    expect(commandStyle(settings({ set: 'billing', dir: 'my migrations' })).args).toBe("--db scylladb --keyspace app --set billing --dir 'my migrations'")
+  })
+
+  it('never repeats a connection URL (it may hold a password)', () => {
+    const s = commandStyle(settings({ db: 'cockroachdb', dir: 'migrations/cockroachdb' }))
+    expect(s.args).toBe('--db cockroachdb')
+    expect(JSON.stringify(s)).not.toContain('secret')
+  })
+})

@@ -1,0 +1,48 @@
+import { StrataError, shellWord as quote, type CommandStyle, type Recommendation } from '@strata/core'
+import { withMigrator } from '../context.js'
+import type { Output } from '../output.js'
+import type { Settings } from '../settings.js'
+
+export interface RecommendationsOptions {
+  appVersion?: string
+  minimumSupported?: string
+}
+
+/**
+ * How recommended commands are written: the database, keyspace, set and directory of this run. Connection
+ * URLs are left out (they may hold a password): give them as now, by flag or env.
+ */
+export function commandStyle(s: Settings): CommandStyle {
+  const args = [`--db ${s.db}`]
+  if (s.db === 'scylladb') args.push(`--keyspace ${quote(s.scylladb.keyspace)}`)
+  if (s.set !== 'default') args.push(`--set ${quote(s.set)}`)
+  if (s.dir !== `migrations/${s.db}`) args.push(`--dir ${quote(s.dir)}`)
+  return { program: 'strata', args: args.join(' '), dir: s.dir }
+}
+
+const LABEL = { critical: 'CRITICAL', warning: 'warning', info: 'info' } as const
+
+/** `strata recommendations`: what to do about the set's live state; exit 3 when something is critical. */
+export async function recommendationsCommand(s: Settings, out: Output, o: RecommendationsOptions): Promise<unknown> {
+  if (o.minimumSupported && !o.appVersion) throw new StrataError('E_USAGE', '--minimum-supported needs --app-version')
+  return withMigrator(s, out, async (m) => {
+    const app = o.appVersion ? { schemaVersion: o.appVersion, minimumSupported: o.minimumSupported } : undefined
+    const recs: Recommendation[] = await m.recommendations({ app, cli: commandStyle(s) })
+    const counts = { critical: 0, warning: 0, info: 0 }
+    for (const r of recs) counts[r.severity]++
+    const paint = { critical: out.c.red, warning: out.c.yellow, info: out.c.cyan }
+    for (const r of recs) {
+      out.print(`${paint[r.severity](LABEL[r.severity])} ${out.c.bold(r.id)}${r.version ? ` (${r.version})` : ''}: ${r.message}`)
+      out.print(`  → ${r.command}`)
+    }
+    out.print(recs.length
+      ? `${recs.length} recommendation${recs.length > 1 ? 's' : ''}: ${counts.critical} critical, ${counts.warning} warning, ${counts.info} info`
+      : `nothing to recommend for set "${s.set}"`)
+    const doc = { ok: counts.critical === 0, command: 'recommendations', db: s.db, set: s.set, counts, recommendations: recs }
+    if (counts.critical) {
+      out.document(doc)
+      throw new StrataError('E_VALIDATION', `${counts.critical} critical recommendation${counts.critical > 1 ? 's' : ''}: ${recs[0]?.message.split('\n')[0]}`, { details: { reported: true } })
+    }
+    return doc
+  })
+}

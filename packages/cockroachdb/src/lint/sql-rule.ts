@@ -1,0 +1,35 @@
+import type { LintReport, LintRule, LintSeverity } from '@strata/core'
+import { factsOf, refKey, type SqlFact } from './sql-facts.js'
+
+/** What a rule knows of the file around a statement. */
+export interface FileScope {
+  /** Tables created earlier in this file: nothing reads them yet and they hold no rows. */
+  readonly createdHere: ReadonlySet<string>
+}
+
+export interface SqlRuleDefinition {
+  id: string
+  severity: LintSeverity
+  description: string
+  servers?: readonly string[]
+  check(fact: SqlFact, scope: FileScope): string | undefined
+}
+
+/** A per-statement SQL rule. */
+export function sqlRule(def: SqlRuleDefinition): LintRule {
+  return {
+    id: def.id,
+    severity: def.severity,
+    dialect: 'sql',
+    description: def.description,
+    servers: def.servers,
+    *check({ statements }): Iterable<LintReport> {
+      const createdHere = new Set<string>()
+      for (const { statement, fact } of factsOf(statements)) {
+        const message = def.check(fact, { createdHere })
+        if (message) yield { statement, message }
+        if (fact.kind === 'create-table') createdHere.add(refKey(fact.ref))
+      }
+    },
+  }
+}

@@ -1,0 +1,6 @@
+export * from './lint-rule.js'
+export * from './lint-directive.js'
+export * from './lint-engine.js'
+export * from './lint-directory.js'
+export * from './token-cursor.js'
+export * from './run-lint.js'

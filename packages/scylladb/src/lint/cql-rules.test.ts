@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest'
+import { lintFixtureSuite, type LintFixture } from '@strata/testkit/conformance'
+import { lintMigrations, loadMigrations, type LintFinding, type LintOptions } from '@strata/core'
+import { cqlLintDialect, cqlLintRules } from './index.js'
+
+type Files = Record<string, string>
+
+/** Lints an inline migration directory through the real file source, splitter and directives. */
+async function lint(files: Files, opts: LintOptions = {}): Promise<LintFinding[]> {
+  const migrations = await loadMigrations({
+    dir: '/fixtures', dialect: 'cql', split: cqlLintDialect.split, directives: cqlLintDialect.directives,
+    io: { readdir: async () => Object.keys(files), readFile: async (p) => files[p.split('/').pop() as string] as string },
+  })
+  return lintMigrations(migrations, cqlLintRules, opts)
+}
+
+const users = 'CREATE TABLE IF NOT EXISTS ${keyspace}.users (id uuid PRIMARY KEY, email text, age int);'
+
+/** For every rule: a set that must trigger it and a set doing the same job the safe way. */
+const fixtures: Record<string, LintFixture> = {
+  'cql/alter-column-type': {
+    failing: { '001_users.cql': users, '002_age.cql': 'ALTER TABLE ${keyspace}.users ALTER age TYPE bigint;' },
+    passing: { '001_users.cql': users, '002_age.cql': 'ALTER TABLE ${keyspace}.users ADD age_v2 bigint;' },
+  },
+  'cql/column-readded-with-other-type': {
+    failing: { '001_users.cql': users, '002_drop.cql': 'ALTER TABLE users DROP age;', '003_readd.cql': 'ALTER TABLE ${keyspace}.users ADD age text;' },
+    passing: { '001_users.cql': users, '002_drop.cql': 'ALTER TABLE users DROP age;', '003_readd.cql': 'ALTER TABLE users ADD age int; ALTER TABLE users ADD age_text text;' },
+  },
+  'cql/primary-key-change': {
+    failing: {
+      '001_users.cql': users,
+      '002_rekey.cql': 'DROP TABLE IF EXISTS users;\nCREATE TABLE IF NOT EXISTS users (id uuid, email text, age int, PRIMARY KEY ((email), id));',
+    },
+    passing: {
+      '001_users.cql': users,
+      '002_by_email.cql': 'CREATE TABLE IF NOT EXISTS users_by_email (id uuid, email text, age int, PRIMARY KEY ((email), id));',
+    },
+  },
+  'cql/alter-base-table-with-view': {
+    failing: {
+      '001_users.cql': `${users}\nCREATE MATERIALIZED VIEW IF NOT EXISTS users_by_email AS SELECT * FROM users WHERE email IS NOT NULL AND id IS NOT NULL PRIMARY KEY (email, id);`,
+      '002_drop_age.cql': 'ALTER TABLE users DROP age;',
+    },
+    passing: {
+      '001_users.cql': `${users}\nCREATE MATERIALIZED VIEW IF NOT EXISTS users_by_email AS SELECT * FROM users WHERE email IS NOT NULL AND id IS NOT NULL PRIMARY KEY (email, id);`,
+      '002_drop_age.cql': [
+        'DROP MATERIALIZED VIEW IF EXISTS users_by_email;',
+        'ALTER TABLE users DROP age;',
+        'CREATE MATERIALIZED VIEW IF NOT EXISTS users_by_email AS SELECT * FROM users WHERE email IS NOT NULL AND id IS NOT NULL PRIMARY KEY (email, id);',
+      ].join('\n'),
+    },
+  },
+  'cql/non-idempotent': {
+    failing: { '001_users.cql': 'CREATE TABLE users (id uuid PRIMARY KEY);' },
+    passing: { '001_users.cql': 'CREATE TABLE IF NOT EXISTS users (id uuid PRIMARY KEY);\nDROP TABLE IF EXISTS old_users;' },
+  },
+  'cql/replication-production': {
+    opts: { profile: 'production' },
+    failing: { '001_ks.cql': "CREATE KEYSPACE IF NOT EXISTS app WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3};" },
+    passing: { '001_ks.cql': "CREATE KEYSPACE IF NOT EXISTS app WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 3, 'dc2': 3};" },
+  },
+  'cql/lwt-in-tablets-keyspace': {
+    failing: {
+      '001_ks.cql': "CREATE KEYSPACE IF NOT EXISTS app WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 3} AND tablets = {'enabled': true};",
+      '002_seq.cql': "CREATE TABLE IF NOT EXISTS app.seq (name text PRIMARY KEY, value bigint);\nINSERT INTO app.seq (name, value) VALUES ('order', 0) IF NOT EXISTS;",
+    },
+    passing: {
+      '001_ks.cql': "CREATE KEYSPACE IF NOT EXISTS app WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 3} AND tablets = {'enabled': false};",
+      '002_seq.cql': "CREATE TABLE IF NOT EXISTS app.seq (name text PRIMARY KEY, value bigint);\nINSERT INTO app.seq (name, value) VALUES ('order', 0) IF NOT EXISTS;",
+    },
+  },
+  'cql/breaking-rename': {
+    failing: { '001_t.cql': 'CREATE TABLE IF NOT EXISTS events (day text, at timestamp, PRIMARY KEY (day, at));', '002_rename.cql': 'ALTER TABLE events RENAME at TO happened_at;' },
+    passing: { '001_t.cql': 'CREATE TABLE IF NOT EXISTS events (day text, at timestamp, PRIMARY KEY (day, at));', '002_add.cql': 'ALTER TABLE events ADD note text;' },
+  },
+}
+
+const ids = (fs: LintFinding[], rule: string): LintFinding[] => fs.filter((f) => f.rule === rule)
+
+lintFixtureSuite({ dialect: 'CQL', rules: cqlLintRules, fixtures, lint })
+
+describe('CQL lint details', () => {
+  it('names file, statement and line, and says what to do instead', async () => {
+    const [f] = await lint({ '001_users.cql': users, '002_age.cql': '-- widen\n\nALTER TABLE ${keyspace}.users ALTER age TYPE bigint;' })
+    expect(f).toMatchObject({ rule: 'cql/alter-column-type', file: '002_age.cql', version: '002', statementIndex: 1, line: 3 })
+    expect(f?.message).toMatch(/add a new column/)
+  })
+
+  it('a disable comment silences exactly the named rule, for that file only', async () => {
+    const files = {
+      '001_users.cql': 'CREATE TABLE users (id uuid PRIMARY KEY, age int);',
+      '002_age.cql': '// strata:lint-disable cql/alter-column-type\nALTER TABLE users ALTER age TYPE bigint;\nCREATE TABLE other (id int PRIMARY KEY);',
+      '003_age.cql': 'ALTER TABLE users ALTER age TYPE varint;',
+    }
+    const fs = await lint(files)
+    expect(fs.map((f) => `${f.version} ${f.rule}`)).toEqual(['001 cql/non-idempotent', '002 cql/non-idempotent', '003 cql/alter-column-type'])
+  })
+
+  it('reports unknown rule ids in a disable comment', async () => {
+    const fs = await lint({ '001_a.cql': '/* strata:lint-disable cql/no-such-rule */\nCREATE TABLE IF NOT EXISTS a (id int PRIMARY KEY);' })
+    expect(fs).toEqual([expect.objectContaining({ rule: 'lint/unknown-rule', severity: 'warning', file: '001_a.cql' })])
+    expect(fs[0]?.message).toContain('cql/no-such-rule')
+  })
+
+  it('is not fooled by comments and strings', async () => {
+    const fs = await lint({
+      '001_a.cql': users,
+      '002_b.cql': "-- ALTER TABLE users ALTER age TYPE text;\nINSERT INTO users (id, email) VALUES (uuid(), 'ALTER TABLE users ALTER age TYPE text') ;",
+    })
+    expect(fs).toEqual([])
+  })
+
+  it('replication: RF 1 fires in production only; development ignores replication', async () => {
+    const files = { '001_ks.cql': "CREATE KEYSPACE IF NOT EXISTS app WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 1};" }
+    expect(ids(await lint(files, { profile: 'production' }), 'cql/replication-production')[0]?.message).toMatch(/single replica/)
+    expect(await lint(files)).toEqual([])
+  })
+
+  it('primary key: IF NOT EXISTS on an existing table with another key is a silent no-op', async () => {
+    const fs = await lint({ '001_a.cql': users, '002_b.cql': 'CREATE TABLE IF NOT EXISTS users (id uuid, email text, PRIMARY KEY (email, id));' })
+    expect(ids(fs, 'cql/primary-key-change')[0]?.message).toMatch(/silently keeps the old key/)
+  })
+
+  it('primary key: dropping a key column or changing the clustering order', async () => {
+    const t = 'CREATE TABLE IF NOT EXISTS e (day text, at timestamp, v int, PRIMARY KEY ((day), at)) WITH CLUSTERING ORDER BY (at DESC);'
+    const fs = await lint({ '001_a.cql': t, '002_b.cql': 'ALTER TABLE e DROP at;\nALTER TABLE e WITH CLUSTERING ORDER BY (at ASC);\nALTER TABLE e DROP v;' })
+    expect(ids(fs, 'cql/primary-key-change').map((f) => f.statementIndex)).toEqual([1, 2])
+  })
+
+  it('a dropped base table with a live view is flagged; a view in a conditional batch on tablets too', async () => {
+    const fs = await lint({
+      '001_a.cql': "CREATE KEYSPACE IF NOT EXISTS ${keyspace} WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 3} AND tablets = {'initial': 8};",
+      '002_b.cql': `${users}\nCREATE MATERIALIZED VIEW IF NOT EXISTS v AS SELECT id, email FROM users WHERE email IS NOT NULL AND id IS NOT NULL PRIMARY KEY (email, id);`,
+      '003_c.cql': "BEGIN BATCH\n  INSERT INTO users (id, email) VALUES (uuid(), 'a');\n  UPDATE users SET age = 1 WHERE id = 00000000-0000-0000-0000-000000000000 IF EXISTS;\nAPPLY BATCH;\nDROP TABLE IF EXISTS users;",
+    })
+    expect(fs.map((f) => `${f.version}:${f.statementIndex} ${f.rule}`)).toEqual(['003:1 cql/lwt-in-tablets-keyspace', '003:2 cql/alter-base-table-with-view'])
+  })
+
+  it('the repository\'s own CQL migrations have no error-severity finding in either profile', async () => {
+    const { readdir, readFile } = await import('node:fs/promises')
+    for (const dir of ['migrations/scylladb', 'examples/audit-service/migrations/scylladb', 'examples/identity-service/migrations/scylladb']) {
+      const root = new URL(`../../../../${dir}/`, import.meta.url)
+      const files: Files = {}
+      for (const f of await readdir(root)) if (f.endsWith('.cql')) files[f] = await readFile(new URL(f, root), 'utf8')
+      const errors = (await lint(files, { profile: 'production' })).filter((f) => f.severity === 'error')
+      expect(errors, dir).toEqual([])
+    }
+  })
+})
