@@ -35,5 +35,6 @@ export function attachProgress(m: Migrator, out: Output): void {
   })
   m.on('migration:blocked', (e) => out.log(c.yellow(`stopped before ${e.version} ${e.name}: a ${e.kind} migration (run it explicitly)`)))
   m.on('log', (e) => out.log(`  ${e.message}`))
-  m.on('lint', (e) => e.findings.forEach((f) => out.log(`lint: ${formatFinding(f, out)}`)))
+  // Error findings end the run with E_LINT, whose message lists them: print only the warnings here.
+  m.on('lint', (e) => e.findings.filter((f) => f.severity !== 'error').forEach((f) => out.log(`lint: ${formatFinding(f, out)}`)))
 }
