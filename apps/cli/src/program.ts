@@ -50,10 +50,11 @@ export function buildProgram(run: Runner, fixedDb?: DbName): Command {
     .option('--no-create', 'do not create the keyspace/database if it is missing')
     .option('--allow-out-of-order', 'apply files older than the newest applied version')
     .option('--no-lint', 'do not lint the pending files first (lint errors otherwise refuse the run, exit 3)')
-    .option('--no-snapshots', 'take no schema snapshots before/after the migrations (env STRATA_SNAPSHOTS=false)')
-    .action((o: { target?: string; dryRun?: boolean; schemaOnly?: boolean; create?: boolean; allowOutOfOrder?: boolean; lint?: boolean; snapshots?: boolean }) => run(async (out, g) => {
+    .addOption(new Option('--snapshots <mode>', 'schema snapshots after each migration (each), at the start and end of the run (run), or each for up to 10 migrations, else run (auto, the default; env STRATA_SNAPSHOTS)').choices(['each', 'run', 'auto']))
+    .option('--no-snapshots', 'take no schema snapshots (env STRATA_SNAPSHOTS=false)')
+    .action((o: { target?: string; dryRun?: boolean; schemaOnly?: boolean; create?: boolean; allowOutOfOrder?: boolean; lint?: boolean; snapshots?: false | 'each' | 'run' | 'auto' }) => run(async (out, g) => {
       const { upCommand } = await import('./commands/migrate.js')
-      return upCommand(await settings({ ...g, allowOutOfOrder: o.allowOutOfOrder, snapshots: o.snapshots === false ? false : undefined }), out, o)
+      return upCommand(await settings({ ...g, allowOutOfOrder: o.allowOutOfOrder, snapshots: o.snapshots }), out, o)
     }))
   program.command('down').description('roll back applied migrations (default: the last one)')
     .option('--steps <n>', 'how many migrations to roll back')

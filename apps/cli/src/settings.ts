@@ -1,4 +1,4 @@
-import { LINT_PROFILES, StrataError, parseDurationMs as parseDuration, type LintProfile } from '@strata/core'
+import { LINT_PROFILES, StrataError, parseDurationMs as parseDuration, snapshotsFlag, type LintProfile, type SnapshotMode } from '@strata/core'
 import { DATABASES, loadConfigFile, parseReplication, type DbName, type Replication, type StrataConfig } from './config.js'
 
 /** Global and per-database options as commander parses them. */
@@ -21,8 +21,8 @@ export interface CliOptions {
   allowOutOfOrder?: boolean
   metricsFile?: string
   profile?: string
-  /** `up --no-snapshots` gives false; undefined leaves it to STRATA_SNAPSHOTS. */
-  snapshots?: boolean
+  /** `up --no-snapshots` gives false, `up --snapshots <mode>` a mode; undefined leaves it to STRATA_SNAPSHOTS. */
+  snapshots?: boolean | SnapshotMode
 }
 
 export interface Settings {
@@ -41,8 +41,8 @@ export interface Settings {
   metricsFile?: string
   /** `--profile` / STRATA_PROFILE: the lint profile (production turns on the replication rules). */
   profile: LintProfile
-  /** Schema snapshots before/after migrations (default on): `--no-snapshots` or STRATA_SNAPSHOTS=false turn them off. */
-  snapshots?: boolean
+  /** Schema snapshots (default true = auto): `--snapshots each|run|auto`, `--no-snapshots`, STRATA_SNAPSHOTS. */
+  snapshots?: boolean | SnapshotMode
 }
 
 const env = (name: string): string | undefined => {
@@ -97,7 +97,7 @@ export async function resolveSettings(o: CliOptions, fixedDb?: DbName, opts: { c
     configPath: path,
     metricsFile: o.metricsFile,
     profile: lintProfile(o.profile ?? env('STRATA_PROFILE')),
-    snapshots: o.snapshots ?? !['false', '0', 'no', 'off'].includes(env('STRATA_SNAPSHOTS')?.toLowerCase() ?? ''),
+    snapshots: o.snapshots ?? snapshotsFlag(process.env, 'STRATA_SNAPSHOTS') ?? true,
   }
   if (db === 'cockroachdb' && !settings.cockroachdb.url && opts.connection !== false) {
     throw new StrataError('E_CONFIG', 'no CockroachDB URL: pass --url or set STRATA_COCKROACHDB_URL')

@@ -5,7 +5,7 @@ import { computePlan, planError, type Plan, type PlanIssue } from './plan.js'
 import { RunLint, type MigratorLintOptions } from './lint/run-lint.js'
 import { appliedByHere, newOwnerId, TOOL_VERSION } from './identity.js'
 import { runStep, type StepResult } from './run-step.js'
-import { SnapshotRecorder } from './snapshot-recorder.js'
+import { SnapshotRecorder, snapshotEach, type SnapshotMode } from './snapshot-recorder.js'
 import { diffSnapshotVersions, readSnapshot, type ResolvedSnapshot, type SnapshotDiff } from './snapshot-read.js'
 import { computeStatus, currentVersion, type StatusRow } from './status.js'
 import { buildReport, type SetReport } from './report.js'
@@ -38,10 +38,12 @@ export interface MigratorOptions {
   /** Let `down` take a semver set to a lower major (2.1.0 → 1.x); refused with E_DOWNGRADE_REFUSED otherwise (seed 002). */
   allowDowngrade?: boolean
   /**
-   * Schema snapshots (default on where the adapter keeps them): 'before' the first migration of an `up` run and
-   * 'after' each applied one, in strata_snapshots. false turns them off (`--no-snapshots`, STRATA_SNAPSHOTS=false).
+   * Schema snapshots in strata_snapshots (where the adapter keeps them): 'before' the first migration of an
+   * `up` run and 'after' each applied one ('each') or the run's last applied one ('run'); the default 'auto'
+   * (= true) is 'each' for runs of up to 10 migrations and 'run' beyond. false turns them off
+   * (`--no-snapshots`, STRATA_SNAPSHOTS=false).
    */
-  snapshots?: boolean
+  snapshots?: boolean | SnapshotMode
   /**
    * Lint before `up` (default on, with the adapter's rules): error findings in pending files end the run
    * with E_LINT before anything runs; warnings are 'lint' events. false turns it off.
@@ -336,18 +338,29 @@ export class Migrator extends TypedEmitter {
       lint?.check(plan)
       const steps: StepResult[] = []
       // Backup before migration: the schema before the run's first migration, then after each applied one
-      // (which is also the 'before' of the next). A snapshot that fails is a warning, never a failed run.
+      // (which is also the 'before' of the next), or only after the run's last one (see SnapshotMode).
+      // A snapshot that fails is a warning, never a failed run.
       const snapshots = this.snapshotRecorder(direction)
+      const each = snapshotEach(this.opts.snapshots, plan.steps.length)
       const first = plan.steps[0]
       if (first && snapshots.active) await snapshots.take(first.migration.version.raw, 'before')
-      for (const step of plan.steps) {
-        const limit = this.opts.migrationTimeoutMs
-        const stepSignal = limit ? AbortSignal.any([signal, timeoutSignal(limit, step.migration)]) : signal
-        steps.push(await runStep(step, {
-          adapter: this.opts.adapter, emitter: this, set: this.set, placeholders: this.opts.placeholders ?? {},
-          signal: stepSignal, now: this.now, appliedBy: appliedByHere(), toolVersion: TOOL_VERSION,
-        }))
-        if (snapshots.active) await snapshots.take(step.migration.version.raw, 'after')
+      let lastApplied: string | undefined
+      try {
+        for (const [i, step] of plan.steps.entries()) {
+          const limit = this.opts.migrationTimeoutMs
+          const stepSignal = limit ? AbortSignal.any([signal, timeoutSignal(limit, step.migration)]) : signal
+          steps.push(await runStep(step, {
+            adapter: this.opts.adapter, emitter: this, set: this.set, placeholders: this.opts.placeholders ?? {},
+            signal: stepSignal, now: this.now, appliedBy: appliedByHere(), toolVersion: TOOL_VERSION,
+          }))
+          lastApplied = step.migration.version.raw
+          if (snapshots.active && (each || i === plan.steps.length - 1)) await snapshots.take(lastApplied, 'after')
+        }
+      } catch (err) {
+        // A run that snapshots only its end stopped early: keep the schema after its last applied migration,
+        // which validate compares the live schema with.
+        if (snapshots.active && !each && lastApplied) await snapshots.take(lastApplied, 'after')
+        throw err
       }
       const b = blocked(plan)
       if (b) this.emit('migration:blocked', b)

@@ -20,6 +20,21 @@ export async function decodeSnapshot(s: StoredSnapshot): Promise<SnapshotDocumen
   return { ...doc, set: s.set, version: s.version, which: s.which, takenAt: s.takenAt.toISOString() }
 }
 
+/**
+ * When an `up` run snapshots the schema: 'each' — before its first migration and after every applied one;
+ * 'run' — before its first and after its last applied one; 'auto' (the default) — 'each' for a run of up to
+ * SNAPSHOT_EACH_MAX migrations (a deploy), 'run' beyond (bootstrapping a new environment, where a capture per
+ * migration costs more than the migrations: 8–16 ms on PostgreSQL, 5–25 ms on Cassandra as the schema grows).
+ */
+export type SnapshotMode = 'each' | 'run' | 'auto'
+export const SNAPSHOT_EACH_MAX = 10
+
+/** The option as given (true = 'auto', false = off) → whether to snapshot after every migration of an n-step run. */
+export function snapshotEach(option: boolean | SnapshotMode | undefined, steps: number): boolean {
+  const mode = option === undefined || option === true ? 'auto' : option
+  return mode === 'each' || (mode === 'auto' && steps <= SNAPSHOT_EACH_MAX)
+}
+
 /** Whether runs on this adapter can take snapshots at all. */
 export function snapshotsSupported(adapter: Adapter): boolean {
   return adapter.snapshots !== undefined && adapter.captureSchema !== undefined

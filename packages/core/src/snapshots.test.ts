@@ -33,6 +33,29 @@ describe('schema snapshots', () => {
     expect(keys(adapter)).toEqual(['after 001', 'after 002', 'after 003', 'after 004', 'before 001', 'before 004'])
   })
 
+  it("'run' takes one before the run and one after its last migration; 'auto' is 'each' up to 10 migrations, 'run' beyond", async () => {
+    const saved = async (snapshots: 'run' | 'auto' | true, migrations: ReturnType<typeof sqlMigration>[]): Promise<string[]> => {
+      const m = new Migrator({ adapter: new MemoryAdapter(), migrations, snapshots })
+      const out: string[] = []
+      m.on('snapshot:saved', (e) => out.push(`${e.which} ${e.version}`))
+      await m.up()
+      return out
+    }
+    expect(await saved('run', [M1, M2, M3])).toEqual(['before 001', 'after 003'])
+    expect(await saved('auto', [M1, M2, M3])).toEqual(['before 001', 'after 001', 'after 002', 'after 003'])
+    const many = Array.from({ length: 11 }, (_, i) => sqlMigration(String(i + 1).padStart(3, '0'), [`CREATE TABLE t${i + 1} (id int, PRIMARY KEY (id))`]))
+    expect(await saved(true, many)).toEqual(['before 001', 'after 011'])
+    expect(await saved(true, many.slice(0, 10))).toHaveLength(11)
+  })
+
+  it("'run' keeps the schema after the last applied migration when a later one fails", async () => {
+    const adapter = new MemoryAdapter({ failOn: (text) => (text.includes('broken') ? new Error('boom') : undefined) })
+    const bad = sqlMigration('003', ['CREATE TABLE broken (id int, PRIMARY KEY (id))'])
+    const m = new Migrator({ adapter, migrations: [M1, M2, bad], snapshots: 'run' })
+    await expect(m.up()).rejects.toMatchObject({ code: 'E_MIGRATION_FAILED' })
+    expect(keys(adapter)).toEqual(['after 002', 'before 001'])
+  })
+
   it('show: after, and before resolved from the previous migration of the same run', async () => {
     const adapter = new MemoryAdapter()
     const m = new Migrator({ adapter, migrations: [M1, M2, M3] })

@@ -1,4 +1,5 @@
 import { StrataError } from './errors.js'
+import type { SnapshotMode } from './snapshot-recorder.js'
 
 export interface StartupFlags {
   auto: boolean
@@ -6,8 +7,8 @@ export interface StartupFlags {
   validate: boolean
   /** Lock wait and per-migration time limit. */
   timeoutMs: number
-  /** Schema snapshots before/after migrations: `<DB>_SNAPSHOTS` or STRATA_SNAPSHOTS (default true). */
-  snapshots: boolean
+  /** Schema snapshots: `<DB>_SNAPSHOTS` or STRATA_SNAPSHOTS = true/false or each/run/auto (default true = auto). */
+  snapshots: boolean | SnapshotMode
 }
 
 const DEFAULT_TIMEOUT_MS = 300_000
@@ -18,6 +19,19 @@ function bool(env: Readonly<Record<string, string | undefined>>, name: string): 
   if (['true', '1', 'yes', 'on'].includes(v)) return true
   if (['false', '0', 'no', 'off'].includes(v)) return false
   throw new StrataError('E_CONFIG', `${name}="${env[name]}" is not a boolean (true/false)`)
+}
+
+const SNAPSHOT_MODES: readonly string[] = ['each', 'run', 'auto']
+
+/** STRATA_SNAPSHOTS and friends: a boolean, or a SnapshotMode; undefined when unset. */
+export function snapshotsFlag(env: Readonly<Record<string, string | undefined>>, name: string): boolean | SnapshotMode | undefined {
+  const v = env[name]?.trim().toLowerCase()
+  if (v && SNAPSHOT_MODES.includes(v)) return v as SnapshotMode
+  try {
+    return bool(env, name)
+  } catch {
+    throw new StrataError('E_CONFIG', `${name}="${env[name]}" is not a snapshot setting (true/false, each, run or auto)`)
+  }
 }
 
 /** 300s, 5m, 1500ms, or a bare number of seconds (as in SCYLLADB_MIGRATION_TIMEOUT=300s). */
@@ -42,7 +56,7 @@ export function readStartupFlags(env: Readonly<Record<string, string | undefined
     // FORCE_MIGRATION implies applying schema migrations too.
     auto: force || (pick('AUTO_MIGRATE') ?? false),
     validate: pick('VALIDATE_SCHEMA') ?? false,
-    snapshots: bool(env, `${p}_SNAPSHOTS`) ?? bool(env, 'STRATA_SNAPSHOTS') ?? true,
+    snapshots: snapshotsFlag(env, `${p}_SNAPSHOTS`) ?? snapshotsFlag(env, 'STRATA_SNAPSHOTS') ?? true,
     timeoutMs: timeoutText ? parseDurationMs(timeoutText, env[`${p}_MIGRATION_TIMEOUT`] ? `${p}_MIGRATION_TIMEOUT` : 'MIGRATION_TIMEOUT') : DEFAULT_TIMEOUT_MS,
   }
 }

@@ -15,6 +15,8 @@ describe('start-up flags', () => {
     expect(readStartupFlags({}, 'scylladb')).toEqual({ auto: false, force: false, validate: false, timeoutMs: 300_000, snapshots: true })
     expect(readStartupFlags({ STRATA_SNAPSHOTS: 'false' }, 'scylladb').snapshots).toBe(false)
     expect(readStartupFlags({ STRATA_SNAPSHOTS: 'false', COCKROACHDB_SNAPSHOTS: 'true' }, 'cockroachdb').snapshots).toBe(true)
+    expect(readStartupFlags({ STRATA_SNAPSHOTS: 'Run' }, 'scylladb').snapshots).toBe('run')
+    expect(() => readStartupFlags({ STRATA_SNAPSHOTS: 'sometimes' }, 'scylladb')).toThrow(/STRATA_SNAPSHOTS="sometimes" is not a snapshot setting/)
     expect(readStartupFlags({ AUTO_MIGRATE: 'true', SCYLLADB_AUTO_MIGRATE: 'false' }, 'scylladb').auto).toBe(false)
     expect(readStartupFlags({ AUTO_MIGRATE: 'true', SCYLLADB_AUTO_MIGRATE: 'false' }, 'cockroachdb').auto).toBe(true)
     expect(readStartupFlags({ FORCE_MIGRATION: 'true' }, 'scylladb')).toMatchObject({ force: true, auto: true })
