@@ -19,9 +19,9 @@ export function targets(r) {
     const v = strata.median / f
     out.push({ name, measured: v, limit, text: `${x(v)} (${s(strata.median)} vs ${s(f)})`, limitText: `≤ ${x(limit)}`, pass: v <= limit })
   }
-  ratio('apply-100, PostgreSQL: Strata (defaults: a schema snapshot after every migration) ÷ floor', r.apply?.postgresql, 1.25)
+  ratio('apply-100, PostgreSQL: Strata (defaults; snapshots auto = before and after a run of > 10) ÷ floor', r.apply?.postgresql, 1.25)
   ratio('apply-100, PostgreSQL: Strata --no-snapshots (the floor\'s work) ÷ floor', r.apply?.postgresql, 1.25, 'strata-variant')
-  ratio('apply-100, Cassandra: Strata (defaults: a schema snapshot after every migration) ÷ floor', r.apply?.cassandra, 1.05)
+  ratio('apply-100, Cassandra: Strata (defaults; snapshots auto = before and after a run of > 10) ÷ floor', r.apply?.cassandra, 1.05)
   ratio('apply-100, Cassandra: Strata --no-snapshots (the floor\'s work) ÷ floor', r.apply?.cassandra, 1.05, 'strata-variant')
   ratio('no-op start-up, PostgreSQL: Strata ÷ node+pg+connect', r.noop?.postgresql, 1.2)
   ratio('no-op start-up, Cassandra: Strata ÷ node+driver+connect', r.noop?.cassandra, 1.2)

@@ -1,98 +1,24 @@
 import { StrataError } from './errors.js'
 import { TypedEmitter } from './events.js'
-import { loadMigrations, type FileSourceIo } from './file-source.js'
-import { computePlan, planError, type Plan, type PlanIssue } from './plan.js'
-import { RunLint, type MigratorLintOptions } from './lint/run-lint.js'
+import { loadMigrations } from './file-source.js'
+import { computePlan, planError, type Plan } from './plan.js'
+import { RunLint } from './lint/run-lint.js'
 import { appliedByHere, newOwnerId, TOOL_VERSION } from './identity.js'
 import { runStep, type StepResult } from './run-step.js'
-import { SnapshotRecorder, snapshotEach, type SnapshotMode } from './snapshot-recorder.js'
+import { SnapshotRecorder, snapshotEach } from './snapshot-recorder.js'
 import { diffSnapshotVersions, readSnapshot, type ResolvedSnapshot, type SnapshotDiff } from './snapshot-read.js'
-import { computeStatus, currentVersion, type StatusRow } from './status.js'
+import { computeStatus, currentVersion } from './status.js'
 import { buildReport, type SetReport } from './report.js'
 import { validateSet, type ValidationReport } from './validate.js'
 import { downgradeError } from './downgrade-policy.js'
-import { recommend, type CommandStyle, type Recommendation } from './recommend/index.js'
-import type { AppSchemaRequirements } from './compatibility.js'
+import { recommend, type Recommendation } from './recommend/index.js'
 import { RunVersion } from './run-version.js'
 import type { Adapter, AppliedMigration, Lease, Migration, MigrationKind } from './types.js'
 import { compareRaw, compareVersions, parseVersion } from './version.js'
 import { withLease } from './with-lease.js'
+import type { DownOptions, MigratorOptions, RecommendationOptions, RunResult, StatusReport, UpOptions } from './migrator-options.js'
 
-export interface MigratorOptions {
-  adapter: Adapter
-  /** Directory of migration files; or give `migrations` directly. */
-  dir?: string
-  migrations?: readonly Migration[]
-  /** Namespaces history and lock so several services can share a keyspace/database. */
-  set?: string
-  owner?: string
-  lockTtlMs?: number
-  lockWaitMs?: number
-  /** Per-migration time limit; the run stops between statements (the server may finish the current one). */
-  migrationTimeoutMs?: number
-  placeholders?: Record<string, string>
-  allowOutOfOrder?: boolean
-  allowMissing?: boolean
-  now?: () => Date
-  io?: Partial<FileSourceIo>
-  /** Let `down` take a semver set to a lower major (2.1.0 → 1.x); refused with E_DOWNGRADE_REFUSED otherwise (seed 002). */
-  allowDowngrade?: boolean
-  /**
-   * Schema snapshots in strata_snapshots (where the adapter keeps them): 'before' the first migration of an
-   * `up` run and 'after' each applied one ('each') or the run's last applied one ('run'); the default 'auto'
-   * (= true) is 'each' for runs of up to 10 migrations and 'run' beyond. false turns them off
-   * (`--no-snapshots`, STRATA_SNAPSHOTS=false).
-   */
-  snapshots?: boolean | SnapshotMode
-  /**
-   * Lint before `up` (default on, with the adapter's rules): error findings in pending files end the run
-   * with E_LINT before anything runs; warnings are 'lint' events. false turns it off.
-   */
-  lint?: boolean | MigratorLintOptions
-}
-
-export interface UpOptions {
-  target?: string
-  dryRun?: boolean
-  /** Kinds to apply; the start-up hook without FORCE_MIGRATION passes ['schema']. */
-  kinds?: readonly MigrationKind[]
-  signal?: AbortSignal
-  /** false skips lint for this run (`up --no-lint`). */
-  lint?: boolean
-}
-
-export interface DownOptions {
-  steps?: number
-  to?: string
-  dryRun?: boolean
-  signal?: AbortSignal
-  /** Overrides MigratorOptions.allowDowngrade for this run (`down --allow-downgrade`). */
-  allowDowngrade?: boolean
-}
-
-export interface RecommendationOptions {
-  /** The app's supported range: recommendations for the gap between it and the database. */
-  app?: AppSchemaRequirements
-  /** How the recommended commands are written (program, connection flags, migration directory). */
-  cli?: CommandStyle
-}
-
-export interface RunResult {
-  direction: 'up' | 'down'
-  dryRun: boolean
-  /** Empty when there was nothing to do: that is a result, not an error. */
-  steps: StepResult[]
-  plan: Plan
-  lockWaitMs: number
-  blockedBy?: { version: string; name: string; kind: string }
-}
-
-export interface StatusReport {
-  set: string
-  current: string | undefined
-  rows: StatusRow[]
-  issues: readonly PlanIssue[]
-}
+export type { DownOptions, MigratorOptions, RecommendationOptions, RunResult, StatusReport, UpOptions } from './migrator-options.js'
 
 /** lock → plan → execute → journal → record, with a lease heartbeat; emits typed events, never prints. */
 export class Migrator extends TypedEmitter {
