@@ -1,62 +1,16 @@
 import { readFile, writeFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { createCqlClient, freshDatabase, freshKeyspaceName, type FreshDatabase } from '@strata/testkit'
-import { createScyllaAdapter } from '@strata/scylladb'
-import { createCockroachAdapter } from '@strata/cockroachdb'
-import type { Adapter } from '@strata/core'
 import { copyMigrations, REPO, strata } from './support/cli.js'
+import { cockroachTarget, scyllaTarget, type DbTarget } from './support/targets.js'
 
 const endpoints = inject('strataEndpoints')
 
-interface Target {
-  db: 'scylladb' | 'cockroachdb'
-  args: string[]
-  /** Runs raw SQL/CQL against the target, bypassing Strata. */
-  raw(text: string): Promise<void>
-  openAdapter(): Promise<Adapter>
-  cleanup(): Promise<void>
-}
-
-async function scyllaTarget(): Promise<Target> {
-  const keyspace = freshKeyspaceName('e2e')
-  const client = createCqlClient(endpoints.scylladb)
-  await client.connect()
-  return {
-    db: 'scylladb',
-    args: ['--db', 'scylladb', '--keyspace', keyspace],
-    raw: async (text) => void (await client.execute(text.replace(/\$\{keyspace\}/g, keyspace))),
-    openAdapter: () => createScyllaAdapter({ contactPoints: endpoints.scylladb.contactPoints, localDataCenter: endpoints.scylladb.localDataCenter, keyspace }),
-    cleanup: async () => {
-      await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`).catch(() => {})
-      await client.shutdown()
-    },
-  }
-}
-
-async function cockroachTarget(): Promise<Target> {
-  const fresh: FreshDatabase = await freshDatabase({ prefix: 'e2e' })
-  return {
-    db: 'cockroachdb',
-    args: ['--db', 'cockroachdb', '--url', fresh.url],
-    raw: async (text) => {
-      const a = await createCockroachAdapter({ url: fresh.url })
-      try {
-        await a.execute(text, {})
-      } finally {
-        await a.close()
-      }
-    },
-    openAdapter: () => createCockroachAdapter({ url: fresh.url }),
-    cleanup: () => fresh.drop(),
-  }
-}
-
 describe.each([
-  ['scylladb', scyllaTarget],
-  ['cockroachdb', cockroachTarget],
+  ['scylladb', () => scyllaTarget('e2e')],
+  ['cockroachdb', () => cockroachTarget('e2e')],
 ] as const)('strata CLI against real %s', (db, open) => {
-  let t: Target
+  let t: DbTarget
   let dir: string
   const run = (...args: string[]) => strata([...t.args, '--dir', dir, ...args])
   const ext = db === 'scylladb' ? 'cql' : 'sql'

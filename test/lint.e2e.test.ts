@@ -1,25 +1,20 @@
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { createCqlClient, freshDatabase, freshKeyspaceName } from '@strata/testkit'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { strata } from './support/cli.js'
+import { cockroachTarget, scyllaTarget, type DbTarget } from './support/targets.js'
 
-const endpoints = inject('strataEndpoints')
-
-interface Target {
-  args: string[]
+type Target = Pick<DbTarget, 'args' | 'cleanup'> & {
   ext: 'cql' | 'sql'
   /** A first migration that passes lint, and a second one that lint refuses but the server accepts. */
   files: [string, string]
   rule: string
-  cleanup(): Promise<void>
 }
 
-async function scyllaTarget(): Promise<Target> {
-  const keyspace = freshKeyspaceName('lint')
+async function scylla(): Promise<Target> {
   return {
-    args: ['--db', 'scylladb', '--keyspace', keyspace],
+    ...(await scyllaTarget('lint')),
     ext: 'cql',
     files: [
       'CREATE TABLE IF NOT EXISTS ${keyspace}.events (id uuid PRIMARY KEY, body text);\n',
@@ -27,18 +22,12 @@ async function scyllaTarget(): Promise<Target> {
       'DROP TABLE IF EXISTS ${keyspace}.events;\nCREATE TABLE IF NOT EXISTS ${keyspace}.events (day text, id uuid, body text, PRIMARY KEY ((day), id));\n',
     ],
     rule: 'cql/primary-key-change',
-    cleanup: async () => {
-      const client = createCqlClient(endpoints.scylladb)
-      await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`).catch(() => {})
-      await client.shutdown()
-    },
   }
 }
 
-async function cockroachTarget(): Promise<Target> {
-  const fresh = await freshDatabase({ prefix: 'lint' })
+async function cockroach(): Promise<Target> {
   return {
-    args: ['--db', 'cockroachdb', '--url', fresh.url],
+    ...(await cockroachTarget('lint')),
     ext: 'sql',
     files: [
       'CREATE TABLE IF NOT EXISTS events (id INT PRIMARY KEY, body TEXT);\n',
@@ -46,13 +35,12 @@ async function cockroachTarget(): Promise<Target> {
       'ALTER TABLE events ADD COLUMN kind TEXT NOT NULL;\n',
     ],
     rule: 'sql/not-null-without-default',
-    cleanup: () => fresh.drop(),
   }
 }
 
 describe.each([
-  ['scylladb', scyllaTarget],
-  ['cockroachdb', cockroachTarget],
+  ['scylladb', scylla],
+  ['cockroachdb', cockroach],
 ] as const)('lint gates up against real %s', (_db, open) => {
   let t: Target
   let dir: string

@@ -1,63 +1,33 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { createCqlClient, freshDatabase, freshKeyspaceName } from '@strata/testkit'
-import { createCockroachAdapter } from '@strata/cockroachdb'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { strata } from './support/cli.js'
+import { cockroachTarget, scyllaTarget, type DbTarget } from './support/targets.js'
 
-const endpoints = inject('strataEndpoints')
-
-interface Target {
-  db: 'scylladb' | 'cockroachdb'
-  args: string[]
-  files: Record<string, string>
-  /** Runs a statement against the target, bypassing Strata. */
-  raw(text: string): Promise<void>
-  cleanup(): Promise<void>
-}
+type Target = DbTarget & { files: Record<string, string> }
 
 async function scylla(): Promise<Target> {
-  const keyspace = freshKeyspaceName('e2esnap')
-  const client = createCqlClient(endpoints.scylladb)
-  await client.connect()
   return {
-    db: 'scylladb',
-    args: ['--db', 'scylladb', '--keyspace', keyspace],
+    ...(await scyllaTarget('e2esnap')),
     files: {
       '001_users.cql': 'CREATE TABLE IF NOT EXISTS users (id uuid PRIMARY KEY, email text);\nCREATE INDEX IF NOT EXISTS users_email ON users (email);\n',
       '002_tokens.cql': 'CREATE TABLE IF NOT EXISTS tokens (id uuid PRIMARY KEY, user_id uuid, scope text);\n',
       '003_locale.cql': 'ALTER TABLE users ADD locale text;\nDROP INDEX IF EXISTS users_email;\n',
       '004_more.cql': 'ALTER TABLE tokens ADD expires timestamp;\n',
     },
-    raw: async (text) => void (await client.execute(text.replace(/\$\{keyspace\}/g, keyspace))),
-    cleanup: async () => {
-      await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`).catch(() => {})
-      await client.shutdown()
-    },
   }
 }
 
 async function cockroach(): Promise<Target> {
-  const fresh = await freshDatabase({ prefix: 'e2esnap' })
   return {
-    db: 'cockroachdb',
-    args: ['--db', 'cockroachdb', '--url', fresh.url],
+    ...(await cockroachTarget('e2esnap')),
     files: {
       '001_users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY, email text);\nCREATE INDEX users_email ON users (email);\n',
       '002_tokens.sql': 'CREATE TABLE tokens (id bigint PRIMARY KEY, user_id bigint, scope text);\n',
       '003_locale.sql': 'ALTER TABLE users ADD COLUMN locale text;\nDROP INDEX users_email;\n',
       '004_more.sql': 'ALTER TABLE tokens ADD COLUMN expires timestamptz;\n',
     },
-    raw: async (text) => {
-      const a = await createCockroachAdapter({ url: fresh.url })
-      try {
-        await a.execute(text, {})
-      } finally {
-        await a.close()
-      }
-    },
-    cleanup: () => fresh.drop(),
   }
 }
 
