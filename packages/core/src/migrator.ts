@@ -67,18 +67,13 @@ export class Migrator extends TypedEmitter {
   /** One row per version with its state. Read-only: creates nothing. */
   async status(): Promise<StatusReport> {
     const [available, applied] = await Promise.all([this.load(), this.opts.adapter.history.list(this.set)])
-    const plan = computePlan({ available, applied, direction: 'up', options: this.planOptions() })
-    const current = currentVersion(applied)
-    this.emit('schema:version', { set: this.set, version: current ?? null })
-    return { set: this.set, current, rows: computeStatus(available, applied), issues: plan.issues }
+    return this.statusOf(available, applied)
   }
 
   /** Checksums, missing files, order, partial rows, and the live schema against the applied files. Read-only. */
   async validate(): Promise<ValidationReport> {
     const [available, applied] = await Promise.all([this.load(), this.opts.adapter.history.list(this.set)])
-    // Every file must parse, applied or not (load splits lazily).
-    for (const m of available) void [m.statements, m.downStatements]
-    return validateSet({ available, applied, adapter: this.opts.adapter, placeholders: this.opts.placeholders ?? {}, options: this.planOptions(), set: this.set })
+    return this.validateOf(available, applied)
   }
 
   /** The stored schema snapshot after `version` (or just before it). E_NO_SNAPSHOT when none was taken. Read-only. */
@@ -107,7 +102,10 @@ export class Migrator extends TypedEmitter {
    */
   async recommendations(opts: RecommendationOptions = {}): Promise<Recommendation[]> {
     const a = this.opts.adapter
-    const [status, lock, validation, topology] = await Promise.all([this.status(), a.lock.inspect(this.set), this.validate(), a.topology?.()])
+    // One read of the files and of history serves both status and validation.
+    const [available, applied, lock, topology] = await Promise.all([this.load(), a.history.list(this.set), a.lock.inspect(this.set), a.topology?.()])
+    const status = this.statusOf(available, applied)
+    const validation = await this.validateOf(available, applied)
     return recommend({ set: this.set, status, lock, validation, topology, app: opts.app, cli: opts.cli, now: this.now() })
   }
 
@@ -169,6 +167,19 @@ export class Migrator extends TypedEmitter {
       }
       return result
     })
+  }
+
+  private statusOf(available: readonly Migration[], applied: readonly AppliedMigration[]): StatusReport {
+    const plan = computePlan({ available, applied, direction: 'up', options: this.planOptions() })
+    const current = currentVersion(applied)
+    this.emit('schema:version', { set: this.set, version: current ?? null })
+    return { set: this.set, current, rows: computeStatus(available, applied), issues: plan.issues }
+  }
+
+  private async validateOf(available: readonly Migration[], applied: readonly AppliedMigration[]): Promise<ValidationReport> {
+    // Every file must parse, applied or not (load splits lazily).
+    for (const m of available) void [m.statements, m.downStatements]
+    return validateSet({ available, applied, adapter: this.opts.adapter, placeholders: this.opts.placeholders ?? {}, options: this.planOptions(), set: this.set })
   }
 
   private snapshotRecorder(direction: 'up' | 'down'): SnapshotRecorder {

@@ -1,8 +1,9 @@
-import type { Client, types } from 'cassandra-driver'
+import type { types } from 'cassandra-driver'
 import type { SnapshotStore, SnapshotWhich, StoredSnapshot, StoredSnapshotInfo } from '@strata/core'
 import { isMissingTable } from './driver-errors.js'
 import { quoteId } from './identifiers.js'
-import { ensureTable, type BootstrapContext } from './schema-bootstrap.js'
+import type { HistoryContext } from './history-store.js'
+import { ensureTable } from './schema-bootstrap.js'
 
 export const SNAPSHOTS_TABLE = 'strata_snapshots'
 
@@ -18,13 +19,8 @@ export function snapshotsTableDdl(keyspace: string): string {
 ) WITH comment = 'Strata schema snapshots (gzip JSON) before/after each migration, keyed like strata_history'`
 }
 
-export interface SnapshotStoreContext {
-  client: Client
-  keyspace: string
-  readConsistency: number
-  writeConsistency: number
-  bootstrap: BootstrapContext
-}
+/** The history store's context (client, keyspace, consistencies, bootstrap), without its afterEnsure hook. */
+export type SnapshotStoreContext = Omit<HistoryContext, 'afterEnsure'>
 
 const info = (r: types.Row): StoredSnapshotInfo => ({
   set: String(r.get('migration_set')), version: String(r.get('version')), which: String(r.get('which')) as SnapshotWhich, takenAt: r.get('taken_at') as Date,

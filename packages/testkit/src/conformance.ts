@@ -193,4 +193,4 @@ export function describeAdapterConformance(name: string, open: () => Promise<Con
     })
   })
 }
-export { lintFixtureSuite, type LintFiles, type LintFixture } from './lint-fixtures.js'
+export { inlineLinter, lintFixtureSuite, type LintFiles, type LintFixture } from './lint-fixtures.js'

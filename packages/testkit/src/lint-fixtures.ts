@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest'
-import type { LintFinding, LintOptions, LintRule } from '@strata/core'
+import { lintMigrations, loadMigrations, type LintDialect, type LintFinding, type LintOptions, type LintRule } from '@strata/core'
 
 /** A migration directory given inline: file name → content. */
 export type LintFiles = Record<string, string>
+
+/** Lints an inline migration directory through the real file source and the dialect's splitter and directives. */
+export function inlineLinter(d: LintDialect, rules: readonly LintRule[]): (files: LintFiles, opts?: LintOptions) => Promise<LintFinding[]> {
+  return async (files, opts = {}) => {
+    const migrations = await loadMigrations({
+      dir: '/fixtures', dialect: d.dialect, split: d.split, directives: d.directives,
+      io: { readdir: async () => Object.keys(files), readFile: async (p) => files[p.split('/').pop() as string] as string },
+    })
+    return lintMigrations(migrations, rules, opts)
+  }
+}
 
 /** For one rule: a set that must trigger it, and a set doing the same job the safe way. */
 export interface LintFixture {

@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { lintFixtureSuite, type LintFixture } from '@strata/testkit/conformance'
-import { lintMigrations, loadMigrations, type LintFinding, type LintOptions } from '@strata/core'
+import { inlineLinter, lintFixtureSuite, type LintFixture } from '@strata/testkit/conformance'
+import type { LintFinding } from '@strata/core'
 import { cqlLintDialect, cqlLintRules } from './index.js'
 
 type Files = Record<string, string>
 
 /** Lints an inline migration directory through the real file source, splitter and directives. */
-async function lint(files: Files, opts: LintOptions = {}): Promise<LintFinding[]> {
-  const migrations = await loadMigrations({
-    dir: '/fixtures', dialect: 'cql', split: cqlLintDialect.split, directives: cqlLintDialect.directives,
-    io: { readdir: async () => Object.keys(files), readFile: async (p) => files[p.split('/').pop() as string] as string },
-  })
-  return lintMigrations(migrations, cqlLintRules, opts)
-}
+const lint = inlineLinter(cqlLintDialect, cqlLintRules)
 
 const users = 'CREATE TABLE IF NOT EXISTS ${keyspace}.users (id uuid PRIMARY KEY, email text, age int);'
 
