@@ -133,7 +133,7 @@ describe.each([
     const adapter = await t.openAdapter()
     try {
       await adapter.lock.ensure()
-      await adapter.lock.acquire({ set: 'default', owner: 'other-deploy:42', ttlMs: 120_000, waitMs: 0 })
+      expect(await adapter.lock.tryAcquire({ set: 'default', owner: 'other-deploy:42', token: 'other-token', ttlMs: 120_000, acquiredAt: new Date() })).toEqual({ acquired: true })
       const r = await run('up', '--lock-timeout', '1s', '--json')
       expect(r.code).toBe(4)
       expect(r.json.error.code).toBe('E_LOCK_TIMEOUT')

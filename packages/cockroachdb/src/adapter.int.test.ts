@@ -1,9 +1,15 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { isStrataError, type TransactionScope } from '@strata/core'
+import { isStrataError, type AppliedMigration, type TransactionScope } from '@strata/core'
 import { createCockroachAdapter, type CockroachAdapter, type CockroachCodeHandles } from './adapter.js'
 import { MODES, freshDb, openAdapter, sql, sqlUrl } from './int-support.js'
 import type { FreshDatabase } from '@strata/testkit'
+
+const historyRow = (set: string, version: string): AppliedMigration => ({
+  set, version, name: 'tx', description: null, kind: 'schema', checksum: 'c', status: 'applied', statementsDone: 1, statementsTotal: 1,
+  statementHashes: [], statementsStarted: 1, callChain: null, startedAt: new Date(), finishedAt: null, rolledBackAt: null, durationMs: null,
+  appliedBy: 'h', toolVersion: 't', error: null, agreementWaitMs: 0,
+})
 
 const withDb = (url: string, db: string): string => {
   const u = new URL(url)
@@ -35,7 +41,7 @@ describe('connection and target creation', () => {
       expect(['postgresql', 'cockroachdb']).toContain(a.server.dialect)
       expect(a.capabilities).toEqual({ transactionalDdl: a.server.dialect === 'postgresql', schemaAgreement: false })
       expect(b.capabilities).toEqual({ transactionalDdl: false, schemaAgreement: false })
-      await expect(b.transaction(async () => 1)).rejects.toMatchObject({ code: 'E_CONFIG' })
+      await expect(b.transaction(async () => 1, { set: 'x', token: 'y', ttlMs: 30_000 })).rejects.toMatchObject({ code: 'E_CONFIG' })
     } finally {
       await a.close()
       await b.close()
@@ -115,18 +121,21 @@ for (const mode of MODES) {
     if (!mode.forcePerStatement) it('runs a transaction on one client: statements, history row and knex commit or roll back together', async () => {
       if (!a.capabilities.transactionalDdl) return
       await a.history.ensure()
+      await a.lock.ensure()
+      const fence = { set: 'tx', token: 'tx-token', ttlMs: 30_000 }
+      expect(await a.lock.tryAcquire({ ...fence, owner: 'me', acquiredAt: new Date() })).toEqual({ acquired: true })
       const body = async (tx: TransactionScope, fail: boolean): Promise<void> => {
         await tx.execute('CREATE TABLE tx_t (id int PRIMARY KEY)')
-        await tx.history.begin({ set: 'tx', version: '1', name: 'tx', kind: 'schema', checksum: 'c', statementsTotal: 1, statementHashes: [], startedAt: new Date(), appliedBy: 'h', toolVersion: 't' })
+        expect(await tx.write({ op: 'put', row: { ...historyRow('tx', '1'), status: 'running' } })).toBe(true)
         const { knex, client } = tx.codeContext() as unknown as CockroachCodeHandles
         await knex('tx_t').insert([{ id: 1 }, { id: 2 }])
         expect((await client.query('SELECT count(*)::int AS n FROM tx_t')).rows[0]).toEqual({ n: 2 })
         if (fail) throw new Error('roll it back')
       }
-      await expect(a.transaction((tx) => body(tx, true))).rejects.toThrow('roll it back')
+      await expect(a.transaction((tx) => body(tx, true), fence)).rejects.toThrow('roll it back')
       expect(await sql(db.url, `SELECT to_regclass('tx_t') AS t`)).toEqual([{ t: null }])
       expect(await a.history.list('tx')).toEqual([])
-      await a.transaction((tx) => body(tx, false))
+      await a.transaction((tx) => body(tx, false), fence)
       expect(await sql(db.url, 'SELECT count(*)::int AS n FROM tx_t')).toEqual([{ n: 2 }])
       expect((await a.history.list('tx')).map((r) => r.status)).toEqual(['running'])
     })

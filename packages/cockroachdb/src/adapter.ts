@@ -1,10 +1,14 @@
 import pg from 'pg'
-import { StrataError, type Adapter, type AdapterCapabilities, type AdapterLint, type AtomicFile, type CapturedSchema, type FileDirectives, type ExecResult, type SchemaSnapshot, type TopologyInfo, type TransactionScope } from '@strata/core'
+import {
+  DEFAULT_RETRY, StrataError, withRetry,
+  type Adapter, type AdapterCapabilities, type AdapterLint, type AtomicApply, type CapturedSchema, type Fence, type FileDirectives, type ExecResult,
+  type RetryPolicy, type SchemaSnapshot, type StatementTraits, type TopologyInfo, type TransactionScope,
+} from '@strata/core'
 import { resolveConnection, type ConnectionOptions, type ResolvedConnection } from './connection-options.js'
 import { createDatabase, createSchema, MAINTENANCE_DATABASES } from './create-target.js'
 import { probeServerPool } from './probe-server.js'
 import type { Dialect, ServerInfo } from './dialect.js'
-import { PgHistoryStore } from './history-store.js'
+import { PgHistoryStore, fencedWriteSql, inlineParams, isFenced, runFenced } from './history-store.js'
 import { validateIdentifier } from './identifiers.js'
 import { introspectSchema } from './introspect.js'
 import { captureCockroach } from './crdb-capture.js'
@@ -13,10 +17,10 @@ import { pgDdl, pgModel } from './pg-schema-model.js'
 import { PgSnapshotStore } from './snapshot-store.js'
 import { readTopology } from './topology.js'
 import { bindKnex, createKnex, type Knex } from './knex-factory.js'
-import { PgLeaseLock } from './lease-lock.js'
+import { PgLeaseStore } from './lease-store.js'
+import { sqlRejected, sqlTraits } from './sql-traits.js'
 import { PgStatementError, isConnectionError, isSerializationFailure, toConnectionError } from './pg-errors.js'
-import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js'
-import { tableNames } from './schema-tables.js'
+import { tableNames, type TableNames } from './schema-tables.js'
 import { sessionSetup, sessionStatements, type SessionOptions } from './session-setup.js'
 import { splitSql } from './sql-splitter.js'
 import { sqlDirectives, sqlLintRules } from './lint/index.js'
@@ -61,10 +65,11 @@ export class CockroachAdapter implements Adapter {
     return { rules: sqlLintRules, server: this.server.dialect }
   }
   readonly history: PgHistoryStore
-  readonly lock: PgLeaseLock
+  readonly lock: PgLeaseStore
   readonly snapshots: PgSnapshotStore
   readonly pool: pg.Pool
   private readonly run: SqlRunner
+  private readonly tables: TableNames
   private readonly retryPolicy: RetryPolicy
   private readonly setup: (run: (sql: string) => Promise<unknown>) => Promise<void>
   private session?: Promise<pg.PoolClient>
@@ -85,10 +90,10 @@ export class CockroachAdapter implements Adapter {
     this.retryPolicy = { ...DEFAULT_RETRY, ...opts.retry }
     this.setup = sessionSetup(sessionStatements(server, sessionOptions(schema, opts)))
     this.pool = pool
-    const t = tableNames(schema)
+    const t = (this.tables = tableNames(schema))
     this.run = sqlRunner(this.pool, { endpoint: conn.endpoint, secrets: conn.secrets, retry: this.retryPolicy })
     this.history = new PgHistoryStore(this.run, t)
-    this.lock = new PgLeaseLock(this.run, t)
+    this.lock = new PgLeaseStore(this.run, t)
     this.snapshots = new PgSnapshotStore(this.run, t)
   }
 
@@ -105,6 +110,19 @@ export class CockroachAdapter implements Adapter {
   /** Reads `-- strata:no-transaction` from the comments before the first statement, and `strata:lint-disable` comments. */
   directives(source: string): FileDirectives {
     return sqlDirectives(source)
+  }
+
+  /**
+   * How a statement behaves if sent again, and whether it may share a transaction with its journal write:
+   * on PostgreSQL any statement allowed in a transaction block; on CockroachDB (and forcePerStatement) no DDL.
+   */
+  traits(text: string): StatementTraits {
+    return sqlTraits(text, { schema: this.schema, ddlInTransactions: this.capabilities.transactionalDdl, isDdl })
+  }
+
+  /** The server refused the statement (any SQLSTATE but connection loss, shutdown or "result is ambiguous"). */
+  rejected(err: unknown): boolean {
+    return sqlRejected(err)
   }
 
   /** Creates the database (via a maintenance database) and the schema if missing; safe to run concurrently. */
@@ -140,19 +158,21 @@ export class CockroachAdapter implements Adapter {
   }
 
   /**
-   * PostgreSQL only: runs fn (a migration's statements and its history row) in one transaction on one
-   * pooled client; COMMIT on success, ROLLBACK on any error. Not offered on CockroachDB, where
-   * autocommit_before_ddl (default on since v25.1) commits before each DDL and breaks atomicity.
+   * PostgreSQL only: fn (a migration's statements, or its code, and its history row) in one transaction on
+   * one pooled client; COMMIT when fn resolves, ROLLBACK when it rejects. tx.write is fenced like every
+   * history write. Not offered on CockroachDB, where autocommit_before_ddl (default on since v25.1) commits
+   * before each DDL and breaks atomicity.
    */
-  async transaction<T>(fn: (tx: TransactionScope) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: TransactionScope) => Promise<T>, fence: Fence): Promise<T> {
     this.assertOpen()
     if (!this.capabilities.transactionalDdl) {
       throw new StrataError('E_CONFIG', `transactional DDL is not available on ${this.server.dialect}${this.opts.forcePerStatement ? ' with forcePerStatement' : ''}`)
     }
     return this.withClient(async (client) => {
-      await client.query('BEGIN')
+      await client.query(this.beginSql(fence))
       let knex: Knex | undefined
       const handles = (): CockroachCodeHandles => this.handles(client, () => (knex ??= bindKnex(client, this.server)))
+      const inTx = sqlRunner(client, { endpoint: this.conn.endpoint, secrets: this.conn.secrets })
       const scope: TransactionScope = {
         execute: async (text, params) => {
           try {
@@ -162,7 +182,7 @@ export class CockroachAdapter implements Adapter {
           }
           return {}
         },
-        history: new PgHistoryStore(sqlRunner(client, { endpoint: this.conn.endpoint, secrets: this.conn.secrets }), tableNames(this.schema)),
+        write: (w) => runFenced(inTx, fencedWriteSql(this.tables, w, fence)),
         codeContext: handles as unknown as () => Record<string, unknown>,
       }
       const result = await fn(scope)
@@ -172,16 +192,52 @@ export class CockroachAdapter implements Adapter {
   }
 
   /**
-   * A transactional file and its history row as ONE simple-protocol query: BEGIN; statements; upsert; COMMIT
-   * (1 round trip per file instead of 3 + n). Statements are joined with a newline before each `;` so a
-   * trailing `--` comment cannot swallow it. After an error the session is in an aborted transaction block
-   * (PostgreSQL docs, "Multiple Statements in a Simple Query"): roll back, then reject.
+   * Statements and their fenced history write in ONE transaction on the session connection, as ONE
+   * simple-protocol query: BEGIN; statements; fenced write; COMMIT (statements are joined with a newline
+   * before each `;` so a trailing `--` comment cannot swallow it). A fenced-out write raises inside, so the
+   * COMMIT only rolls back. Inside a transaction a no-transaction file opened itself (its own BEGIN), the
+   * statement and its journal write join that transaction instead. With parameters (a code migration's call)
+   * it takes four round trips. On CockroachDB a serialization failure (40001) is retried: nothing committed.
    */
-  async applyFileAtomically(file: AtomicFile): Promise<void> {
+  async applyAtomically(req: AtomicApply): Promise<'committed' | 'fenced'> {
     this.assertOpen()
-    if (!this.capabilities.transactionalDdl) throw new StrataError('E_CONFIG', `transactional DDL is not available on ${this.server.dialect}`)
-    const record = this.history.recordSql(file.record, file.statementHashes)
-    await this.withClient((client) => client.query(['BEGIN', ...file.statements, record, 'COMMIT'].join('\n;\n')))
+    const client = await this.sessionClient()
+    const write = fencedWriteSql(this.tables, req.write, req.fence)
+    const joined = client.getTransactionStatus() === 'T'
+    const once = async (): Promise<void> => {
+      if (req.params && req.params.length > 0) {
+        if (!joined) await client.query(this.beginSql(req.fence))
+        await client.query(req.statements[0] as string, [...req.params])
+        await client.query(write.text, write.params)
+        if (!joined) await client.query('COMMIT')
+        return
+      }
+      const parts = [...req.statements, inlineParams(write)]
+      await client.query((joined ? parts : [this.beginSql(req.fence), ...parts, 'COMMIT']).join('\n;\n'))
+    }
+    try {
+      await withRetry(async () => {
+        try {
+          await once()
+        } catch (err) {
+          if (isConnectionError(err)) this.dropSession(client, err)
+          else if (client.getTransactionStatus() !== 'I') await client.query('ROLLBACK').catch(noop)
+          throw err
+        }
+      }, (err) => !joined && !isConnectionError(err) && isSerializationFailure(err), this.retryPolicy)
+      return 'committed'
+    } catch (err) {
+      if (isFenced(err)) return 'fenced'
+      throw new PgStatementError(err, req.statements.length === 1 ? (req.statements[0] as string) : '')
+    }
+  }
+
+  /**
+   * BEGIN, and on PostgreSQL a bound on idling inside it: a holder stopped mid-transaction (SIGSTOP, a VM
+   * pause) would otherwise hold its row locks, and make the next lease holder wait, until it resumes.
+   */
+  private beginSql(fence: Fence): string {
+    return this.server.dialect === 'postgresql' ? `BEGIN;\nSET LOCAL idle_in_transaction_session_timeout = ${Math.ceil(fence.ttlMs)}` : 'BEGIN'
   }
 
   /** fn on one pooled client; any error rolls back an open transaction (a failed ROLLBACK discards the client). */

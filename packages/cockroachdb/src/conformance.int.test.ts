@@ -1,8 +1,18 @@
 import pg from 'pg'
 import { dockerAvailable } from '@strata/testkit'
-import { describeAdapterConformance } from '@strata/testkit/conformance'
+import { describeAdapterConformance, type EngineFixture } from '@strata/testkit/conformance'
 import { createCockroachAdapter } from './adapter.js'
-import { MODES, freshDb, openAdapter, sqlUrl } from './int-support.js'
+import { MODES, freshDb, openAdapter, sql, sqlUrl } from './int-support.js'
+
+/** SQL for the engine scenarios: a bump is one more row, counted with a plain client. */
+function sqlEngine(url: string): EngineFixture {
+  return {
+    createTable: (name) => `CREATE TABLE ${name} (id int, n int)`,
+    dropTable: (name) => `DROP TABLE ${name}`,
+    bump: (table, id) => `INSERT INTO ${table} (id, n) VALUES (${id}, 1)`,
+    count: async (table, id) => Number((await sql<{ n: string }>(url, `SELECT count(*) AS n FROM ${table} WHERE id = $1`, [id]))[0]?.n ?? 0),
+  }
+}
 
 // The shared adapter contract, on the run's SQL server, through both execution paths.
 for (const mode of MODES) {
@@ -11,6 +21,7 @@ for (const mode of MODES) {
     return {
       adapter: await openAdapter(db.url, mode),
       openSecond: () => openAdapter(db.url, mode),
+      engine: sqlEngine(db.url),
       cleanup: () => db.drop(),
     }
   }, { ttlMs: 1000 })
@@ -54,6 +65,7 @@ if (!engine) {
     return {
       adapter,
       openSecond: () => createCockroachAdapter({ url }),
+      engine: sqlEngine(url),
       cleanup: async () => {
         await container?.stop()
       },

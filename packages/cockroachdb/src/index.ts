@@ -4,7 +4,6 @@ export { resolveConnection, type ConnectionOptions, type ResolvedConnection, typ
 export { parseServerVersion, type Dialect, type ServerInfo } from './dialect.js'
 export { quoteIdent, validateIdentifier } from './identifiers.js'
 export { PgStatementError, SQLSTATE, scrubSecrets, sqlStateOf } from './pg-errors.js'
-export { DEFAULT_RETRY, backoffDelay, type RetryPolicy } from './retry.js'
 export { parseDirectives, splitSql, SqlSyntaxError, type SplitStatement, type SqlDirectives } from './sql-splitter.js'
 export { sqlLintRules, sqlLintDialect, sqlDirectives } from './lint/index.js'
 export type { Knex } from './knex-factory.js'

@@ -109,7 +109,8 @@ for (const mode of MODES) {
         expect(await sql(db.url, 'SELECT tricky_count() AS n, (SELECT note FROM tricky WHERE id = 2) AS note')).toEqual([{ n: 2, note: 'back\\slash' }])
         const [row] = await a.history.list('tricky')
         expect(row).toMatchObject({ status: 'applied', statementsDone: 3, statementsTotal: 3, error: null })
-        expect(row?.statementHashes).toEqual((await m.load())[0]?.statements?.map((st) => st.hash))
+        // Once applied, the journal is settled: the hashes were only needed to resume.
+        expect(row?.statementHashes).toEqual([])
         expect(row?.durationMs).toBeGreaterThanOrEqual(0)
         expect(row!.finishedAt!.getTime()).toBeGreaterThanOrEqual(row!.startedAt!.getTime())
       } finally {

@@ -2,12 +2,13 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { acquireLease } from '@strata/core'
 import type { FreshDatabase } from '@strata/testkit'
 import type { CockroachAdapter } from './adapter.js'
 import { MODES, freshDb, openAdapter, runWorker, sql, startWorker, type WorkerLine } from './int-support.js'
 
 const pad = (n: number): string => String(n).padStart(3, '0')
-const TTL = 1500
+const TTL = 5000
 /** A statement that sleeps as long as the test's control row says (0 on reruns). */
 const SLEEP = `SELECT pg_sleep((SELECT seconds FROM ctl WHERE k = 'sleep'))`
 /** Resolves once some backend of the database sleeps in pg_sleep (the SLEEP statement is running). */
@@ -124,14 +125,14 @@ for (const mode of MODES) {
       const killedAt = Date.now()
       expect((await a.lock.inspect('stale'))?.owner).toBe('doomed-owner')
       let holder: string | undefined
-      const lease = await a.lock.acquire({ set: 'stale', owner: 'successor', ttlMs: 30_000, waitMs: 20_000, onWaiting: (h) => (holder = h?.owner) })
+      const lease = await acquireLease({ store: a.lock, set: 'stale', owner: 'successor', ttlMs: 30_000, waitMs: 20_000, onWaiting: (h) => (holder = h?.owner) })
       const waited = Date.now() - killedAt
       try {
         expect(holder).toBe('doomed-owner')
         expect(waited).toBeLessThan(TTL + 2000)
         expect((await a.lock.inspect('stale'))?.owner).toBe('successor')
       } finally {
-        await lease.release()
+        await lease?.release()
       }
     })
   })

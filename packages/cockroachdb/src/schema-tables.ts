@@ -16,18 +16,21 @@ export function tableNames(schema: string): TableNames {
   return { schema, history: `${s}.strata_history`, lock: `${s}.strata_lock`, snapshots: `${s}.strata_snapshots` }
 }
 
-/** One row per (migration_set, version); statement_hashes is the per-statement journal. */
+/** One row per (migration_set, version); statements_done/statements_started and statement_hashes are the journal. */
 export function historyDdl(t: TableNames): string {
   return `CREATE TABLE IF NOT EXISTS ${t.history} (
   migration_set text NOT NULL,
   version text NOT NULL,
   name text NOT NULL,
+  description text,
   kind text NOT NULL,
   checksum text NOT NULL,
   status text NOT NULL,
   statements_done integer NOT NULL DEFAULT 0,
   statements_total integer NOT NULL DEFAULT 0,
   statement_hashes text[] NOT NULL DEFAULT '{}',
+  statements_started integer NOT NULL DEFAULT 0,
+  call_chain text,
   started_at timestamptz,
   finished_at timestamptz,
   rolled_back_at timestamptz,
@@ -39,6 +42,9 @@ export function historyDdl(t: TableNames): string {
   PRIMARY KEY (migration_set, version)
 )`
 }
+
+/** Columns added since the first layout of strata_history, for tables an earlier Strata created. */
+export const HISTORY_ADDED_COLUMNS: readonly string[] = ['description text', 'statements_started integer NOT NULL DEFAULT 0', 'call_chain text']
 
 /** Schema snapshots beside strata_history, keyed by (set, version, which); data is gzip of the snapshot's JSON. */
 export function snapshotsDdl(t: TableNames): string {

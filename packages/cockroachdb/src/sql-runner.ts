@@ -1,6 +1,6 @@
 import type { QueryResultRow } from 'pg'
 import { isRetryableIdempotent, toConnectionError } from './pg-errors.js'
-import { withRetry, type RetryPolicy } from './retry.js'
+import { withRetry, type RetryPolicy } from '@strata/core'
 
 /** Something that runs one parameterised statement: the pool, a pooled client, a transaction. */
 export interface SqlRunner {

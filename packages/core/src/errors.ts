@@ -24,6 +24,7 @@ export const EXIT_CODES = {
   E_MISSING_FILE: 3,
   E_OUT_OF_ORDER: 3,
   E_PARTIAL_EDITED: 3,
+  E_ROLLBACK_INCOMPLETE: 3,
   E_VALIDATION: 3,
   E_LINT: 3,
   E_LOCK_TIMEOUT: 4,
@@ -35,6 +36,9 @@ export const EXIT_CODES = {
   E_DOCUMENT_TOO_NEW: 6,
   E_DOCUMENT_TOO_OLD: 6,
   E_EVOLUTION_FAILED: 1,
+  E_HISTORY_WRITE: 1,
+  /** A statement an interrupted run sent has an outcome Strata cannot check: `strata resolve` records the operator's decision. */
+  E_AMBIGUOUS_STATEMENT: 7,
 } as const
 
 export type StrataErrorCode = keyof typeof EXIT_CODES

@@ -1,12 +1,13 @@
-import { randomUUID } from 'node:crypto'
 import { StrataError } from './errors.js'
 import { MemorySchema, MemorySnapshotStore } from './memory-schema.js'
 import type { CapturedSchema, SnapshotStore, StoredSnapshot } from './snapshot-types.js'
 import { collectLintDisable } from './lint/lint-directive.js'
+import { memoryTraits } from './memory-traits.js'
+import { writeKey } from './adapter-contract.js'
 import type {
-  AcquireOptions, Adapter, AppliedMigration, BeginRecord, CompleteResult, ExecResult, FileDirectives, HistoryStore,
-  Lease, LockInfo, MigrationLock, SchemaSnapshot, TransactionScope,
-} from './types.js'
+  Adapter, AtomicApply, ExecResult, Fence, FileDirectives, HistoryStore, HistoryWrite, LeaseRequest, LeaseStore, StatementTraits, TransactionScope,
+} from './adapter-contract.js'
+import type { AppliedMigration, LockInfo, SchemaSnapshot } from './types.js'
 
 /** State shared by every adapter opened on one in-memory "database" (like two processes on one server). */
 export class MemoryDatabase {
@@ -25,8 +26,13 @@ export class MemoryDatabase {
 export interface MemoryAdapterOptions {
   db?: MemoryDatabase
   transactionalDdl?: boolean
-  /** Make a statement fail: return an Error (or true) for the statements that should throw. */
+  /** Make a statement fail: return an Error (or true) for the statements that should throw (the server refused them). */
   failOn?: (text: string) => Error | boolean | undefined
+  /**
+   * Simulate kill -9: return 'before' to die just before the statement reaches the database, 'after' to die
+   * just after it took effect. From then on every call of this adapter fails (the process is gone).
+   */
+  crashAt?: (text: string) => 'before' | 'after' | undefined
   /** Simulated execution time per statement, ms. */
   delayMs?: number
   /** false: no SnapshotStore and no captureSchema (like an adapter without them). Default true. */
@@ -38,132 +44,113 @@ export interface MemoryAdapterOptions {
 const key = (set: string, version: string): string => `${set}\u0000${version}`
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
-class MemoryHistory implements HistoryStore {
-  constructor(private readonly db: MemoryDatabase) {}
-  async ensure(): Promise<void> {
-    this.db.historyEnsured = true
-  }
-  async list(set: string): Promise<readonly AppliedMigration[]> {
-    return [...this.db.history.values()].filter((r) => r.set === set).map((r) => ({ ...r }))
-  }
-  async begin(rec: BeginRecord): Promise<void> {
-    this.db.history.set(key(rec.set, rec.version), {
-      set: rec.set, version: rec.version, name: rec.name, kind: rec.kind, checksum: rec.checksum, status: 'running',
-      statementsDone: rec.statementHashes.length, statementsTotal: rec.statementsTotal, statementHashes: [...rec.statementHashes],
-      startedAt: rec.startedAt, finishedAt: null, rolledBackAt: null, durationMs: null, appliedBy: rec.appliedBy,
-      toolVersion: rec.toolVersion, error: null, agreementWaitMs: 0,
-    })
-  }
-  private update(set: string, version: string, patch: Partial<AppliedMigration>): void {
-    const row = this.db.history.get(key(set, version))
-    if (!row) throw new Error(`no history row for ${set}/${version}`)
-    this.db.history.set(key(set, version), { ...row, ...patch })
-  }
-  async progress(set: string, version: string, statementsDone: number, hashes: readonly string[], agreementWaitMs: number): Promise<void> {
-    this.update(set, version, { statementsDone, statementHashes: [...hashes], agreementWaitMs })
-  }
-  async complete(set: string, version: string, r: CompleteResult): Promise<void> {
-    this.update(set, version, {
-      status: r.status ?? 'applied', finishedAt: r.finishedAt, durationMs: r.durationMs, statementHashes: [...r.statementHashes],
-      statementsDone: r.statementHashes.length, agreementWaitMs: r.agreementWaitMs, error: null, rolledBackAt: null,
-    })
-  }
-  async record(rec: BeginRecord, r: CompleteResult): Promise<void> {
-    await this.begin(rec)
-    await this.complete(rec.set, rec.version, r)
-  }
-  async fail(set: string, version: string, error: string, finishedAt: Date): Promise<void> {
-    this.update(set, version, { status: 'failed', error, finishedAt })
-  }
-  async markRolledBack(set: string, version: string, at: Date): Promise<void> {
-    this.update(set, version, { status: 'rolled_back', rolledBackAt: at, statementsDone: 0, statementHashes: [] })
-  }
-  async updateChecksum(set: string, version: string, checksum: string, statementHashes: readonly string[]): Promise<void> {
-    this.update(set, version, { checksum, statementHashes: [...statementHashes], statementsDone: statementHashes.length })
-  }
-  async remove(set: string, version: string): Promise<void> {
-    this.db.history.delete(key(set, version))
+/** The process behind an adapter: once it has "crashed", nothing it sends arrives. */
+class Process {
+  dead = false
+  check(): void {
+    if (this.dead) throw new Error('connection lost (simulated crash)')
   }
 }
 
-class MemoryLock implements MigrationLock {
-  constructor(private readonly db: MemoryDatabase) {}
-  async ensure(): Promise<void> {}
-  private tryTake(set: string, owner: string, ttlMs: number): LockInfo | null {
+/** The write's set's lease carries the fence's token and has not expired. */
+function leaseHeld(db: MemoryDatabase, fence: Fence, w: HistoryWrite): boolean {
+  const held = db.locks.get(writeKey(w).set)
+  return held !== undefined && held.token === fence.token && (held.expiresAt?.getTime() ?? 0) > db.now()
+}
+
+function applyWrite(db: MemoryDatabase, w: HistoryWrite): void {
+  if (w.op === 'put') {
+    db.history.set(key(w.row.set, w.row.version), { ...w.row, statementHashes: [...w.row.statementHashes] })
+    return
+  }
+  const k = key(w.set, w.version)
+  const row = db.history.get(k)
+  if (!row) throw new Error(`no history row for ${w.set}/${w.version}`)
+  if (w.op === 'delete') db.history.delete(k)
+  else db.history.set(k, { ...row, ...w.fields })
+}
+
+class MemoryHistory implements HistoryStore {
+  constructor(private readonly db: MemoryDatabase, private readonly proc: Process) {}
+  async ensure(): Promise<void> {
+    this.proc.check()
+    this.db.historyEnsured = true
+  }
+  async list(set: string): Promise<readonly AppliedMigration[]> {
+    this.proc.check()
+    return [...this.db.history.values()].filter((r) => r.set === set).map((r) => ({ ...r }))
+  }
+  async write(w: HistoryWrite, fence: Fence): Promise<boolean> {
+    this.proc.check()
+    if (!leaseHeld(this.db, fence, w)) return false
+    applyWrite(this.db, w)
+    return true
+  }
+}
+
+class MemoryLock implements LeaseStore {
+  constructor(private readonly db: MemoryDatabase, private readonly proc: Process) {}
+  async ensure(): Promise<void> {
+    this.proc.check()
+  }
+  async tryAcquire(r: LeaseRequest): Promise<{ acquired: true } | { acquired: false; holder: LockInfo | null }> {
+    this.proc.check()
     const now = this.db.now()
-    const held = this.db.locks.get(set)
-    if (held && held.expiresAt && held.expiresAt.getTime() > now) return null
-    const info: LockInfo = { set, owner, token: randomUUID(), acquiredAt: new Date(now), expiresAt: new Date(now + ttlMs) }
-    this.db.locks.set(set, info)
-    return info
+    const held = this.db.locks.get(r.set)
+    if (held && held.expiresAt && held.expiresAt.getTime() > now) return { acquired: false, holder: held }
+    this.db.locks.set(r.set, { set: r.set, owner: r.owner, token: r.token, acquiredAt: r.acquiredAt, expiresAt: new Date(now + r.ttlMs) })
+    return { acquired: true }
   }
-  async acquire(o: AcquireOptions): Promise<Lease> {
-    const deadline = Date.now() + o.waitMs
-    let warned = false
-    for (;;) {
-      const info = this.tryTake(o.set, o.owner, o.ttlMs)
-      if (info) return this.lease(info, o.ttlMs)
-      if (!warned) o.onWaiting?.(this.db.locks.get(o.set) ?? null)
-      warned = true
-      if (o.signal?.aborted) throw o.signal.reason
-      if (Date.now() >= deadline) {
-        const h = this.db.locks.get(o.set)
-        throw new StrataError('E_LOCK_TIMEOUT', `timed out after ${o.waitMs} ms waiting for the migration lock of set "${o.set}" held by ${h?.owner ?? 'unknown'}`)
-      }
-      await sleep(Math.min(20, o.waitMs))
-    }
+  async renew(r: LeaseRequest): Promise<boolean> {
+    this.proc.check()
+    const held = this.db.locks.get(r.set)
+    if (held?.token !== r.token) return false
+    this.db.locks.set(r.set, { ...held, expiresAt: new Date(this.db.now() + r.ttlMs) })
+    return true
   }
-  private lease(info: LockInfo, ttlMs: number): Lease {
-    const lost = new AbortController()
-    const db = this.db
-    const ours = (): boolean => db.locks.get(info.set)?.token === info.token
-    return {
-      token: info.token,
-      owner: info.owner,
-      lost: lost.signal,
-      async renew() {
-        if (!ours()) {
-          const err = new StrataError('E_LOCK_LOST', `lock for set "${info.set}" is now held by ${db.locks.get(info.set)?.owner ?? 'nobody'}`)
-          lost.abort(err)
-          throw err
-        }
-        db.locks.set(info.set, { ...info, expiresAt: new Date(db.now() + ttlMs) })
-      },
-      async release() {
-        if (ours()) db.locks.delete(info.set)
-      },
-    }
+  async release(set: string, token: string): Promise<void> {
+    this.proc.check()
+    if (this.db.locks.get(set)?.token === token) this.db.locks.delete(set)
   }
   async inspect(set: string): Promise<LockInfo | null> {
+    this.proc.check()
     return this.db.locks.get(set) ?? null
   }
   async forceRelease(set: string): Promise<void> {
+    this.proc.check()
     this.db.locks.delete(set)
   }
 }
 
-/** In-memory adapter for unit tests: real lease semantics, statements recorded, failures injectable. */
+/** In-memory adapter for unit tests: real lease and fencing semantics, statements recorded, failures and crashes injectable. */
 export class MemoryAdapter implements Adapter {
   readonly name = 'memory'
   readonly dialect = 'sql' as const
   readonly capabilities: Adapter['capabilities']
   readonly db: MemoryDatabase
   readonly history: HistoryStore
-  readonly lock: MigrationLock
+  readonly lock: LeaseStore
   readonly snapshots?: SnapshotStore
   closed = false
+  private readonly proc = new Process()
 
   constructor(private readonly opts: MemoryAdapterOptions = {}) {
     this.db = opts.db ?? new MemoryDatabase()
     this.capabilities = { transactionalDdl: opts.transactionalDdl ?? false, schemaAgreement: false }
-    this.history = new MemoryHistory(this.db)
-    this.lock = new MemoryLock(this.db)
+    this.history = new MemoryHistory(this.db, this.proc)
+    this.lock = new MemoryLock(this.db, this.proc)
     if (opts.snapshots !== false) this.snapshots = new MemorySnapshotStore(this.db)
     else this.captureSchema = undefined
-    if (opts.transactionalDdl) this.transaction = this.runTransaction.bind(this)
+    if (!opts.transactionalDdl) {
+      this.transaction = undefined
+      this.applyAtomically = undefined
+    }
   }
 
-  transaction?: <T>(fn: (tx: TransactionScope) => Promise<T>) => Promise<T>
+  /** Whether this "process" has crashed (crashAt). */
+  get crashed(): boolean {
+    return this.proc.dead
+  }
 
   /** Splits on semicolons at line ends: enough for unit-test fixtures (real dialects split in their adapters). */
   split(source: string): { text: string; line: number }[] {
@@ -182,23 +169,66 @@ export class MemoryAdapter implements Adapter {
     return { noTransaction: /^\s*--\s*strata:no-transaction\s*$/im.test(source), ...(lintDisable ? { lintDisable } : {}) }
   }
 
+  traits(text: string): StatementTraits {
+    return memoryTraits(text, this.capabilities.transactionalDdl)
+  }
+
+  /** Errors from failOn are the server refusing the statement: it did not run. */
+  rejected(err: unknown): boolean {
+    return err instanceof Error && (err as { refused?: boolean }).refused === true
+  }
+
   async execute(text: string): Promise<ExecResult> {
+    this.proc.check()
     if (this.opts.delayMs) await sleep(this.opts.delayMs)
+    const crash = this.opts.crashAt?.(text)
+    if (crash === 'before') this.proc.dead = true
+    this.proc.check()
     const failure = this.opts.failOn?.(text)
-    if (failure) throw failure instanceof Error ? failure : new Error(`syntax error in: ${text}`)
+    if (failure) throw Object.assign(failure instanceof Error ? failure : new Error(`syntax error in: ${text}`), { refused: true })
     this.db.executed.push(text)
     this.db.schema.apply(text)
     const create = /^create\s+table\s+(?:if\s+not\s+exists\s+)?([\w."]+)/i.exec(text)
     if (create) this.db.tables.add(create[1] as string)
     const drop = /^drop\s+table\s+(?:if\s+exists\s+)?([\w."]+)/i.exec(text)
     if (drop) this.db.tables.delete(drop[1] as string)
+    if (crash === 'after') {
+      this.proc.dead = true
+      this.proc.check()
+    }
     return {}
   }
 
-  private async runTransaction<T>(fn: (tx: TransactionScope) => Promise<T>): Promise<T> {
+  /** Statements and the fenced write, all or nothing (a snapshot of the database restored on failure). */
+  async applyAtomically?(req: AtomicApply): Promise<'committed' | 'fenced'> {
+    return this.atomically(async () => {
+      for (const text of req.statements) await this.execute(text)
+      if (!leaseHeld(this.db, req.fence, req.write)) throw FENCED
+      applyWrite(this.db, req.write)
+    }).then(() => 'committed' as const, (err: unknown) => {
+      if (err === FENCED) return 'fenced' as const
+      throw err
+    })
+  }
+
+  async transaction?<T>(fn: (tx: TransactionScope) => Promise<T>, fence: Fence): Promise<T> {
+    return this.atomically(() => fn({
+      execute: (text) => this.execute(text),
+      write: async (w) => {
+        this.proc.check()
+        if (!leaseHeld(this.db, fence, w)) return false
+        applyWrite(this.db, w)
+        return true
+      },
+      codeContext: () => this.codeContext(),
+    }))
+  }
+
+  private async atomically<T>(fn: () => Promise<T>): Promise<T> {
+    this.proc.check()
     const snapshot = { history: new Map(this.db.history), executed: [...this.db.executed], tables: new Set(this.db.tables), schema: this.db.schema.clone() }
     try {
-      return await fn({ execute: (text) => this.execute(text), history: this.history, codeContext: () => this.codeContext() })
+      return await fn()
     } catch (err) {
       Object.assign(this.db, snapshot)
       throw err
@@ -211,6 +241,7 @@ export class MemoryAdapter implements Adapter {
 
   /** The toy model's DDL and structure (set `failCapture` to make it throw). */
   async captureSchema?(opts: { ddl?: boolean } = {}): Promise<CapturedSchema> {
+    this.proc.check()
     const failure = this.opts.failCapture?.()
     if (failure) throw failure
     return { format: 'sql', ddl: opts.ddl === false ? '' : this.db.schema.ddl(), schema: this.db.schema.snapshot(), source: 'memory' }
@@ -218,6 +249,7 @@ export class MemoryAdapter implements Adapter {
 
   /** Tables as created; columns, indexes and views as far as the toy model (memory-schema.ts) understood the DDL. */
   async introspect(): Promise<SchemaSnapshot> {
+    this.proc.check()
     const model = this.db.schema.snapshot()
     const columns = new Map(model.tables.map((t) => [t.name, t.columns.map(({ name, type }) => ({ name, type }))]))
     return {
@@ -231,3 +263,5 @@ export class MemoryAdapter implements Adapter {
     this.closed = true
   }
 }
+
+const FENCED = new StrataError('E_LOCK_LOST', 'fenced')

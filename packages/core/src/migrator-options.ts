@@ -4,7 +4,7 @@ import type { MigratorLintOptions } from './lint/run-lint.js'
 import type { Plan, PlanIssue } from './plan.js'
 import type { CommandStyle } from './recommend/index.js'
 import type { AppSchemaRequirements } from './compatibility.js'
-import type { StepResult } from './run-step.js'
+import type { StepResult } from './run/run-step.js'
 import type { SnapshotMode } from './snapshot-recorder.js'
 import type { StatusRow } from './status.js'
 import type { Adapter, Migration, MigrationKind } from './types.js'
@@ -25,6 +25,8 @@ export interface MigratorOptions {
   allowOutOfOrder?: boolean
   allowMissing?: boolean
   now?: () => Date
+  /** Monotonic clock (ms) the lease's validity is measured on; injected by tests. Default performance.now. */
+  clock?: () => number
   io?: Partial<FileSourceIo>
   /** Let `down` take a semver set to a lower major (2.1.0 → 1.x); refused with E_DOWNGRADE_REFUSED otherwise (seed 002). */
   allowDowngrade?: boolean

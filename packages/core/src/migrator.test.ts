@@ -3,7 +3,7 @@ import { isStrataError } from './errors.js'
 import type { MigratorEventName } from './events.js'
 import { MemoryAdapter, MemoryDatabase } from './memory-adapter.js'
 import { Migrator } from './migrator.js'
-import { codeMigration, sqlMigration } from './test-helpers.js'
+import { codeMigration, row, sqlMigration } from './test-helpers.js'
 
 const ten = Array.from({ length: 10 }, (_, i) => `CREATE TABLE t${i + 1} (id int)`)
 
@@ -147,11 +147,7 @@ describe('Migrator', () => {
     const run = waiter.up()
     await new Promise((r) => setTimeout(r, 100))
     // deployer-1 records both migrations while still holding the lock.
-    const other = new MemoryAdapter({ db })
-    for (const mig of migrations) {
-      await other.history.begin({ set: 'default', version: mig.version.raw, name: mig.name, kind: 'schema', checksum: mig.checksum, statementsTotal: 1, statementHashes: [], startedAt: new Date(), appliedBy: 'x', toolVersion: 't' })
-      await other.history.complete('default', mig.version.raw, { finishedAt: new Date(), durationMs: 1, statementHashes: mig.statements!.map((x) => x.hash), agreementWaitMs: 0 })
-    }
+    for (const mig of migrations) db.history.set(`default\u0000${mig.version.raw}`, row(mig.version.raw, mig))
     const r = await run
     expect(r.steps).toEqual([])
     expect(Date.now() - t0).toBeLessThan(3000)
@@ -163,33 +159,36 @@ describe('Migrator', () => {
   it('times out waiting for a held lock with E_LOCK_TIMEOUT and changes nothing', async () => {
     const db = new MemoryDatabase()
     const other = new MemoryAdapter({ db })
-    const held = await other.lock.acquire({ set: 'default', owner: 'someone-else', ttlMs: 60_000, waitMs: 0 })
+    await other.lock.tryAcquire({ set: 'default', owner: 'someone-else', token: 'held', ttlMs: 60_000, acquiredAt: new Date() })
     const m = new Migrator({ adapter: new MemoryAdapter({ db }), migrations: [sqlMigration('001', ['CREATE TABLE a (id int)'])], lockWaitMs: 100 })
     const waiting: string[] = []
     m.on('lock:waiting', (e) => waiting.push(e.holder?.owner ?? ''))
     await expect(m.up()).rejects.toMatchObject({ code: 'E_LOCK_TIMEOUT' })
     expect(waiting).toEqual(['someone-else'])
     expect(db.executed).toEqual([])
-    await held.release()
+    await other.lock.release('default', 'held')
   })
 
-  it('aborts the run between statements when the lease is lost', async () => {
+  it('a holder whose lease was taken over is fenced out: its next history write is refused and it stops', async () => {
     const db = new MemoryDatabase()
     const adapter = new MemoryAdapter({ db, delayMs: 50 })
-    const m = new Migrator({ adapter, migrations: [sqlMigration('001', ten)], lockTtlMs: 300 })
+    const m = new Migrator({ adapter, migrations: [sqlMigration('001', ten)] })
     m.on('statement:done', (e) => {
       if (e.index === 2) db.locks.set('default', { set: 'default', owner: 'thief', token: 'x', acquiredAt: new Date(), expiresAt: new Date(Date.now() + 60_000) })
     })
     await expect(m.up()).rejects.toMatchObject({ code: 'E_LOCK_LOST' })
-    const done = db.executed.length
-    expect(done).toBeLessThan(10)
-    // The loser writes nothing more: the row stays as its journal left it, for the new holder to resume.
-    expect([...db.history.values()][0]).toMatchObject({ status: 'running', statementsDone: done })
+    // Statement 3 was already sent when the thief took over; its journal write was refused by the fence.
+    expect(db.executed).toEqual(ten.slice(0, 3))
+    expect([...db.history.values()][0]).toMatchObject({ status: 'running', statementsDone: 2 })
     expect(db.locks.get('default')?.owner).toBe('thief')
     db.locks.delete('default')
-    // snapshots: false keeps the resumed run quicker than the loser's statement still in flight (which lands late).
-    const resumed = await new Migrator({ adapter: new MemoryAdapter({ db }), migrations: [sqlMigration('001', ten)], snapshots: false }).up()
-    expect(resumed.steps[0]?.resumedFrom).toBe(done)
+    // The next holder finds statement 3's table in the live schema: recorded done, never sent twice.
+    const resumed = new Migrator({ adapter: new MemoryAdapter({ db }), migrations: [sqlMigration('001', ten)], snapshots: false })
+    const skipped: number[] = []
+    resumed.on('statement:skipped', (e) => skipped.push(e.index))
+    const r = await resumed.up()
+    expect(r.steps[0]?.resumedFrom).toBe(2)
+    expect(skipped).toEqual([1, 2, 3])
     expect(db.executed).toEqual(ten)
   })
 

@@ -4,7 +4,7 @@ import { loadMigrations } from './file-source.js'
 import { computePlan, planError, type Plan } from './plan.js'
 import { RunLint } from './lint/run-lint.js'
 import { appliedByHere, newOwnerId, TOOL_VERSION } from './identity.js'
-import { runStep, type StepResult } from './run-step.js'
+import { runStep, type StepResult } from './run/run-step.js'
 import { SnapshotRecorder, snapshotEach } from './snapshot-recorder.js'
 import { diffSnapshotVersions, readSnapshot, type ResolvedSnapshot, type SnapshotDiff } from './snapshot-read.js'
 import { computeStatus, currentVersion } from './status.js'
@@ -13,9 +13,12 @@ import { validateSet, type ValidationReport } from './validate.js'
 import { downgradeError } from './downgrade-policy.js'
 import { recommend, type Recommendation } from './recommend/index.js'
 import { RunVersion } from './run-version.js'
-import type { Adapter, AppliedMigration, Lease, Migration, MigrationKind } from './types.js'
+import type { Adapter, AppliedMigration, Migration, MigrationKind } from './types.js'
 import { compareRaw, compareVersions, parseVersion } from './version.js'
-import { withLease } from './with-lease.js'
+import { FencedHistory } from './history/fenced-history.js'
+import { baselined, checksumRepaired, cleared, resolved, type RunStamp } from './history/transitions.js'
+import { acquireLease } from './lease/lease-keeper.js'
+import { checkLockTtl, DEFAULT_LOCK_TTL_MS } from './lease/lease-timing.js'
 import type { DownOptions, MigratorOptions, RecommendationOptions, RunResult, StatusReport, UpOptions } from './migrator-options.js'
 
 export type { DownOptions, MigratorOptions, RecommendationOptions, RunResult, StatusReport, UpOptions } from './migrator-options.js'
@@ -37,7 +40,11 @@ export class Migrator extends TypedEmitter {
     if (!/^[A-Za-z0-9_.-]{1,64}$/.test(this.set)) throw new StrataError('E_CONFIG', `invalid migration set name "${this.set}" (letters, digits, _ . -)`)
     this.owner = opts.owner ?? newOwnerId()
     this.now = opts.now ?? (() => new Date())
+    this.lockTtlMs = checkLockTtl(opts.lockTtlMs ?? DEFAULT_LOCK_TTL_MS)
   }
+
+  /** The lease TTL every locked operation uses (at least MIN_LOCK_TTL_MS). */
+  readonly lockTtlMs: number
 
   get adapter(): Adapter {
     return this.opts.adapter
@@ -130,22 +137,19 @@ export class Migrator extends TypedEmitter {
     const target = parseVersion(version)
     const available = await this.load()
     if (!available.some((m) => compareVersions(m.version, target) === 0)) throw new StrataError('E_UNKNOWN_TARGET', `baseline version ${version} is not a known migration`, { version })
-    return this.locked(signal, async () => {
+    return this.locked(signal, async (history) => {
       const applied = new Map((await this.opts.adapter.history.list(this.set)).map((r) => [r.version, r]))
       const done: string[] = []
       for (const m of available) {
         if (compareVersions(m.version, target) > 0) break
         const row = applied.get(m.version.raw)
         if (row && (row.status === 'applied' || row.status === 'baselined')) continue
-        const at = this.now()
-        const hashes = (m.statements ?? []).map((s) => s.hash)
-        await this.opts.adapter.history.begin({ set: this.set, version: m.version.raw, name: m.name, kind: m.kind, checksum: m.checksum, statementsTotal: hashes.length, statementHashes: [], startedAt: at, appliedBy: appliedByHere(), toolVersion: TOOL_VERSION })
-        await this.opts.adapter.history.complete(this.set, m.version.raw, { finishedAt: at, durationMs: 0, statementHashes: hashes, agreementWaitMs: 0, status: 'baselined' })
+        await history.write(baselined(this.set, m, this.now(), stamp()))
         done.push(m.version.raw)
       }
       // The schema the baselined files describe, as it is now: validate reports drift from here on.
       const last = done.at(-1)
-      if (last) await this.snapshotRecorder('up').take(last, 'after')
+      if (last) await this.snapshotRecorder('up', history).take(last, 'after')
       return done
     })
   }
@@ -153,19 +157,38 @@ export class Migrator extends TypedEmitter {
   /** Accepts new checksums of edited applied files and clears failed rows so they rerun from the start. */
   async repair(signal?: AbortSignal): Promise<{ checksumsUpdated: string[]; rowsCleared: string[] }> {
     const available = new Map((await this.load()).map((m) => [m.version.raw, m]))
-    return this.locked(signal, async () => {
+    return this.locked(signal, async (history) => {
       const result = { checksumsUpdated: [] as string[], rowsCleared: [] as string[] }
       for (const row of await this.opts.adapter.history.list(this.set)) {
         const m = available.get(row.version)
         if ((row.status === 'failed' || row.status === 'running')) {
-          await this.opts.adapter.history.remove(this.set, row.version)
+          await history.write(cleared(this.set, row.version))
           result.rowsCleared.push(row.version)
         } else if (m && (row.status === 'applied' || row.status === 'baselined') && row.checksum !== m.checksum) {
-          await this.opts.adapter.history.updateChecksum(this.set, row.version, m.checksum, (m.statements ?? []).map((s) => s.hash))
+          await history.write(checksumRepaired(this.set, row.version, m.checksum))
           result.checksumsUpdated.push(row.version)
         }
       }
       return result
+    })
+  }
+
+  /**
+   * Records the operator's decision on a statement an interrupted run left in flight (E_AMBIGUOUS_STATEMENT):
+   * applied counts it done, not applied lets the next run send it again. Under the lease.
+   */
+  async resolve(version: string, decision: { applied: boolean }, signal?: AbortSignal): Promise<{ version: string; statement: number; applied: boolean }> {
+    const v = parseVersion(version)
+    const available = await this.load()
+    const m = available.find((x) => compareVersions(x.version, v) === 0)
+    return this.locked(signal, async (history) => {
+      const row = (await this.opts.adapter.history.list(this.set)).find((r) => compareRaw(r.version, version) === 0)
+      const interrupted = row && (row.status === 'running' || row.status === 'failed' || row.status === 'rolling_back')
+      if (!row || !m || !interrupted || row.statementsStarted <= row.statementsDone) {
+        throw new StrataError('E_USAGE', `version ${version} has no statement in flight to resolve${row ? ` (it is ${row.status}, ${row.statementsDone}/${row.statementsTotal} done)` : ''}`, { version })
+      }
+      await history.write(resolved(row, m, decision.applied))
+      return { version: row.version, statement: row.statementsDone + 1, applied: decision.applied }
     })
   }
 
@@ -182,8 +205,11 @@ export class Migrator extends TypedEmitter {
     return validateSet({ available, applied, adapter: this.opts.adapter, placeholders: this.opts.placeholders ?? {}, options: this.planOptions(), set: this.set })
   }
 
-  private snapshotRecorder(direction: 'up' | 'down'): SnapshotRecorder {
-    return new SnapshotRecorder({ adapter: this.opts.adapter, set: this.set, emitter: this, now: this.now, enabled: direction === 'up' && this.opts.snapshots !== false })
+  private snapshotRecorder(direction: 'up' | 'down', history?: FencedHistory): SnapshotRecorder {
+    return new SnapshotRecorder({
+      adapter: this.opts.adapter, set: this.set, emitter: this, now: this.now, enabled: direction === 'up' && this.opts.snapshots !== false,
+      guard: history ? () => history.lease.assertValid() : undefined,
+    })
   }
 
   private planOptions(): { allowOutOfOrder?: boolean; allowMissing?: boolean; transactionalDdl: boolean } {
@@ -211,11 +237,33 @@ export class Migrator extends TypedEmitter {
     return rows
   }
 
-  private async locked<T>(signal: AbortSignal | undefined, fn: (signal: AbortSignal, lease: Lease) => Promise<T>, wait: { settled?: () => Promise<boolean>; ifSettled?: () => T } = {}): Promise<T> {
-    return withLease({
-      adapter: this.opts.adapter, emitter: this, set: this.set, owner: this.owner,
-      ttlMs: this.opts.lockTtlMs ?? 30_000, waitMs: this.opts.lockWaitMs ?? 120_000, signal, settled: wait.settled,
-    }, fn, wait.ifSettled)
+  /**
+   * Takes the set's lease (waiting up to lockWaitMs), runs fn with history writes fenced on it and a signal
+   * that aborts when the lease is lost or the caller aborts, and always releases it. When `settled` ends the
+   * wait first (another process did the work), `ifSettled` gives the result instead.
+   */
+  private async locked<T>(signal: AbortSignal | undefined, fn: (history: FencedHistory, signal: AbortSignal) => Promise<T>, wait: { settled?: () => Promise<boolean>; ifSettled?: () => T } = {}): Promise<T> {
+    const a = this.opts.adapter
+    await a.lock.ensure()
+    const t0 = Date.now()
+    const lease = await acquireLease({
+      store: a.lock, set: this.set, owner: this.owner, ttlMs: this.lockTtlMs, waitMs: this.opts.lockWaitMs ?? 120_000, signal,
+      settled: wait.settled, clock: this.opts.clock,
+      onWaiting: (holder) => this.emit('lock:waiting', { set: this.set, holder }),
+      onLost: (error) => this.emit('lock:lost', { set: this.set, error }),
+    })
+    if (!lease) {
+      if (!wait.ifSettled) throw new StrataError('E_LOCK_TIMEOUT', `stopped waiting for the migration lock of set "${this.set}"`)
+      return wait.ifSettled()
+    }
+    this.emit('lock:acquired', { set: this.set, owner: this.owner, waitedMs: Date.now() - t0 })
+    const runSignal = signal ? AbortSignal.any([signal, lease.lost]) : lease.lost
+    try {
+      return await fn(new FencedHistory(a.history, lease), runSignal)
+    } finally {
+      await lease.release()
+      this.emit('lock:released', { set: this.set })
+    }
   }
 
   private async run(direction: 'up' | 'down', opts: { dryRun?: boolean; signal?: AbortSignal; lint?: boolean; allowDowngrade?: boolean }, input: { target?: string; steps?: number; kinds?: readonly MigrationKind[] }): Promise<RunResult> {
@@ -262,7 +310,7 @@ export class Migrator extends TypedEmitter {
     // has applied everything this run would have: concurrent deploys end together instead of queueing.
     let last: Plan | undefined
     const settled = async (): Promise<boolean> => settledPlan((last = await peek()))
-    return this.locked(opts.signal, async (signal) => {
+    return this.locked(opts.signal, async (history, signal) => {
       lockWaitMs = Date.now() - t0
       await this.opts.adapter.history.ensure()
       // Read history only now, under the lease: another process may have just migrated.
@@ -277,7 +325,7 @@ export class Migrator extends TypedEmitter {
       // Backup before migration: the schema before the run's first migration, then after each applied one
       // (which is also the 'before' of the next), or only after the run's last one (see SnapshotMode).
       // A snapshot that fails is a warning, never a failed run.
-      const snapshots = this.snapshotRecorder(direction)
+      const snapshots = this.snapshotRecorder(direction, history)
       const each = snapshotEach(this.opts.snapshots, plan.steps.length)
       const first = plan.steps[0]
       if (first && snapshots.active) await snapshots.take(first.migration.version.raw, 'before')
@@ -287,8 +335,8 @@ export class Migrator extends TypedEmitter {
           const limit = this.opts.migrationTimeoutMs
           const stepSignal = limit ? AbortSignal.any([signal, timeoutSignal(limit, step.migration)]) : signal
           steps.push(await runStep(step, {
-            adapter: this.opts.adapter, emitter: this, set: this.set, placeholders: this.opts.placeholders ?? {},
-            signal: stepSignal, now: this.now, appliedBy: appliedByHere(), toolVersion: TOOL_VERSION,
+            adapter: this.opts.adapter, history, emitter: this, set: this.set, placeholders: this.opts.placeholders ?? {},
+            signal: stepSignal, now: this.now, stamp: stamp(),
           }))
           lastApplied = step.migration.version.raw
           if (snapshots.active && (each || i === plan.steps.length - 1)) await snapshots.take(lastApplied, 'after')
@@ -314,6 +362,10 @@ function parseSteps(plan: Plan): void {
 function blocked(plan: Plan): RunResult['blockedBy'] {
   const m = plan.blockedBy
   return m ? { version: m.version.raw, name: m.name, kind: m.kind } : undefined
+}
+
+function stamp(): RunStamp {
+  return { appliedBy: appliedByHere(), toolVersion: TOOL_VERSION }
 }
 
 function timeoutSignal(ms: number, m: Migration): AbortSignal {

@@ -28,10 +28,18 @@ export interface PlanInput {
 export interface PlanStep {
   readonly migration: Migration
   readonly direction: 'up' | 'down'
+  /** Runs as one transaction with its history row (nothing to resume: a failed attempt left nothing). */
+  readonly atomic: boolean
   /** First statement (or journaled execute call) to run; > 0 when resuming a partial row. */
   readonly resumeFrom: number
   /** Journal of statements already done, carried into the new attempt. */
   readonly priorHashes: readonly string[]
+  /** An earlier attempt stopped part-way: the statement at resumeFrom may have taken effect, so it is resolved first. */
+  readonly interrupted: boolean
+  /** The earlier attempt marked that statement in flight (sent, outcome unknown; only statements that cannot be checked are marked). */
+  readonly inFlight: boolean
+  /** Code migrations: the chain over the journaled calls before resumeFrom. */
+  readonly priorChain: string | null
   readonly row?: AppliedMigration
 }
 
@@ -55,7 +63,7 @@ export interface Plan {
   readonly blockedBy?: Migration
 }
 
-const LIVE: ReadonlySet<string> = new Set(['applied', 'baselined', 'failed', 'running'])
+const LIVE: ReadonlySet<string> = new Set(['applied', 'baselined', 'failed', 'running', 'rolling_back'])
 const DONE: ReadonlySet<string> = new Set(['applied', 'baselined'])
 
 function duplicateIssues(available: readonly Migration[]): PlanIssue[] {
@@ -74,9 +82,9 @@ function sortedByVersion<T extends { version: Version }>(items: readonly T[]): T
   return [...items].sort((a, b) => compareVersions(a.version, b.version))
 }
 
-/** Checks an interrupted row's journal against the file: applied statements must be unchanged. */
+/** Checks an interrupted row's journal against the file (the down file for a rollback): applied statements must be unchanged. */
 function resumeIssue(m: Migration, row: AppliedMigration): PlanIssue | undefined {
-  const current = m.statements
+  const current = row.status === 'rolling_back' ? m.downStatements : m.statements
   if (!current) return undefined
   for (let i = 0; i < row.statementsDone; i++) {
     const stmt = current[i]
@@ -108,8 +116,11 @@ function historyIssues(input: PlanInput, index: (raw: string) => Migration | und
     if (DONE.has(row.status) && row.checksum !== m.checksum) {
       issues.push({ code: 'E_CHECKSUM_MISMATCH', severity: 'error', version: row.version, file: m.file, message: `${m.file} changed after it was applied (checksum ${row.checksum.slice(0, 12)}… recorded, ${m.checksum.slice(0, 12)}… on disk); revert it, or run repair if the edit is intended` })
     }
+    if (row.status === 'rolling_back' && input.direction === 'up') {
+      issues.push({ code: 'E_ROLLBACK_INCOMPLETE', severity: 'error', version: row.version, file: m.file, message: `${m.downFile ?? m.file} is partly rolled back (${row.statementsDone}/${row.statementsTotal} down statements done${row.error ? `; it failed: ${row.error}` : ''}): run \`strata down\` to finish the rollback (it resumes there), then \`strata up\`` })
+    }
     if (!DONE.has(row.status)) {
-      issues.push({ code: row.status === 'failed' ? 'W_FAILED_ROW' : 'W_PARTIAL_ROW', severity: 'warning', version: row.version, file: m.file, message: `${m.file} is ${row.status} with ${row.statementsDone}/${row.statementsTotal} statements done${row.error ? `: ${row.error}` : ''}` })
+      issues.push({ code: row.status === 'failed' ? 'W_FAILED_ROW' : 'W_PARTIAL_ROW', severity: 'warning', version: row.version, file: m.file, message: `${row.status === 'rolling_back' ? (m.downFile ?? m.file) : m.file} is ${row.status} with ${row.statementsDone}/${row.statementsTotal} statements done${row.error ? `: ${row.error}` : ''}` })
       const edited = resumeIssue(m, row)
       if (edited) issues.push(edited)
     }
@@ -125,19 +136,37 @@ function planUp(input: PlanInput, rows: Map<string, AppliedMigration>, key: (raw
   for (const m of input.available) {
     if (target && compareVersions(m.version, target) > 0) break
     const row = rows.get(key(m.version.raw))
-    if (row && DONE.has(row.status)) continue
+    // A partly rolled-back row is not pending: it is reported (E_ROLLBACK_INCOMPLETE) and `down` finishes it.
+    if (row && (DONE.has(row.status) || row.status === 'rolling_back')) continue
     const interrupted = row && (row.status === 'failed' || row.status === 'running')
     if (!interrupted && newestDone && compareRaw(m.version.raw, newestDone) < 0) {
       const severity = input.options?.allowOutOfOrder ? 'warning' : 'error'
       issues.push({ code: 'E_OUT_OF_ORDER', severity, version: m.version.raw, file: m.file, message: `${m.file} is older than the newest applied version ${newestDone}; renumber it, or allow out-of-order` })
     }
     if (!kinds.includes(m.kind)) return { steps, blockedBy: m }
-    // A failed transactional attempt left nothing behind, so it reruns whole.
-    const atomic = input.options?.transactionalDdl === true && m.transactional
-    const resumeFrom = interrupted && !atomic ? row.statementsDone : 0
-    steps.push({ migration: m, direction: 'up', resumeFrom, priorHashes: row && resumeFrom > 0 ? row.statementHashes.slice(0, resumeFrom) : [], row })
+    steps.push(stepFor(m, 'up', interrupted ? row : undefined, input.options))
   }
   return { steps }
+}
+
+/**
+ * A step, resuming the journal of an interrupted row. A failed transactional attempt left nothing behind,
+ * so it reruns whole, in one transaction; a row journaled part-way (an attempt made without a transaction)
+ * resumes from its journal whatever the mode now.
+ */
+function stepFor(m: Migration, direction: 'up' | 'down', interruptedRow: AppliedMigration | undefined, options: PlanOptions | undefined): PlanStep {
+  const r = interruptedRow
+  const journaled = r !== undefined && (r.statementsDone > 0 || r.statementsStarted > r.statementsDone)
+  const atomic = options?.transactionalDdl === true && m.transactional && !journaled
+  const resumeFrom = r && !atomic ? r.statementsDone : 0
+  return {
+    migration: m, direction, atomic, resumeFrom,
+    priorHashes: r && resumeFrom > 0 ? r.statementHashes.slice(0, resumeFrom) : [],
+    interrupted: r !== undefined && !atomic,
+    inFlight: r !== undefined && !atomic && r.statementsStarted > r.statementsDone,
+    priorChain: r && !atomic ? r.callChain : null,
+    row: r,
+  }
 }
 
 function planDown(input: PlanInput, index: (raw: string) => Migration | undefined, issues: PlanIssue[]): PlanStep[] {
@@ -151,7 +180,9 @@ function planDown(input: PlanInput, index: (raw: string) => Migration | undefine
     }
     chosen = live.filter((r) => compareRaw(r.version, input.target as string) > 0)
   } else {
-    chosen = live.slice(0, input.steps ?? 1)
+    // A rollback left part-way is finished first, whatever order the versions are in.
+    const partial = live.filter((r) => r.status === 'rolling_back')
+    chosen = [...partial, ...live.filter((r) => r.status !== 'rolling_back')].slice(0, input.steps ?? 1)
   }
   const steps: PlanStep[] = []
   for (const row of chosen) {
@@ -160,7 +191,7 @@ function planDown(input: PlanInput, index: (raw: string) => Migration | undefine
     if (!hasDown(m)) {
       issues.push({ code: 'E_NO_DOWN', severity: 'error', version: m.version.raw, file: m.file, message: `${m.file} has no down migration (add a .down.${m.format} twin or export down()); nothing was rolled back` })
     }
-    steps.push({ migration: m, direction: 'down', resumeFrom: 0, priorHashes: [], row })
+    steps.push({ ...stepFor(m, 'down', row.status === 'rolling_back' ? row : undefined, input.options), row })
   }
   return steps
 }

@@ -48,7 +48,11 @@ export function snapshotsSupported(adapter: Adapter): boolean {
 export class SnapshotRecorder {
   private ensured: Promise<boolean> | undefined
 
-  constructor(private readonly env: { adapter: Adapter; set: string; emitter: TypedEmitter; now: () => Date; enabled: boolean }) {}
+  constructor(private readonly env: {
+    adapter: Adapter; set: string; emitter: TypedEmitter; now: () => Date; enabled: boolean
+    /** Throws when the run may no longer write (its lease is lost): checked before each save. */
+    guard?: () => void
+  }) {}
 
   get active(): boolean {
     return this.env.enabled && snapshotsSupported(this.env.adapter)
@@ -68,6 +72,7 @@ export class SnapshotRecorder {
       const takenAt = this.env.now()
       const captured: CapturedSchema = await adapter.captureSchema()
       const data = await encodeSnapshot({ ...captured, set, version, which, takenAt: takenAt.toISOString(), toolVersion: TOOL_VERSION })
+      this.env.guard?.()
       await store.save(set, version, which, data, takenAt)
       emitter.emit('snapshot:saved', { set, version, which, bytes: data.byteLength, durationMs: Date.now() - t0 })
       return true

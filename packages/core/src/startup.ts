@@ -1,7 +1,7 @@
 import { checkCompatibility, type AppSchemaRequirements, type CompatibilityResult } from './compatibility.js'
 import { StrataError, messageOf } from './errors.js'
 import { Migrator, type MigratorOptions } from './migrator.js'
-import type { StepResult } from './run-step.js'
+import type { StepResult } from './run/run-step.js'
 import type { Adapter, Migration, MigrationKind } from './types.js'
 import { readStartupFlags, type StartupFlags } from './startup-flags.js'
 

@@ -1,7 +1,8 @@
 import type { AppliedMigration, Migration } from './types.js'
 import { compareRaw } from './version.js'
 
-export type StatusState = 'applied' | 'baselined' | 'pending' | 'failed' | 'partial' | 'rolled_back' | 'missing'
+/** rolling_back: a down stopped part-way (`down` resumes it). */
+export type StatusState = 'applied' | 'baselined' | 'pending' | 'failed' | 'partial' | 'rolling_back' | 'rolled_back' | 'missing'
 
 export interface StatusRow {
   version: string

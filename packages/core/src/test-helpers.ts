@@ -29,8 +29,8 @@ export function codeMigration(version: string, up: (ctx: MigrationContext) => Pr
 export function row(version: string, m: Migration | undefined, patch: Partial<AppliedMigration> = {}): AppliedMigration {
   const hashes = (m?.statements ?? []).map((s) => s.hash)
   return {
-    set: 'default', version, name: m?.name ?? `m${version}`, kind: 'schema', checksum: m?.checksum ?? 'x', status: 'applied',
-    statementsDone: hashes.length, statementsTotal: hashes.length, statementHashes: hashes, startedAt: new Date(0),
+    set: 'default', version, name: m?.name ?? `m${version}`, description: null, kind: 'schema', checksum: m?.checksum ?? 'x', status: 'applied',
+    statementsDone: hashes.length, statementsTotal: hashes.length, statementHashes: hashes, statementsStarted: hashes.length, callChain: null, startedAt: new Date(0),
     finishedAt: new Date(1), rolledBackAt: null, durationMs: 1, appliedBy: 'h:1', toolVersion: 't', error: null, agreementWaitMs: 0,
     ...patch,
   }

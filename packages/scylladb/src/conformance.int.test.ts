@@ -8,6 +8,16 @@ describeAdapterConformance('cassandra', async () => {
   return {
     adapter,
     openSecond: () => openAdapter(ks.name),
+    // A bump is a counter increment: not idempotent, and nothing in the schema tells whether it ran.
+    engine: {
+      createTable: (name) => `CREATE TABLE ${ks.name}.${name} (id int PRIMARY KEY, n counter)`,
+      dropTable: (name) => `DROP TABLE ${ks.name}.${name}`,
+      bump: (table, id) => `UPDATE ${ks.name}.${table} SET n = n + 1 WHERE id = ${id}`,
+      count: async (table, id) => {
+        const rs = await ks.admin.client.execute(`SELECT n FROM ${ks.name}.${table} WHERE id = ?`, [id], { prepare: true })
+        return Number(String(rs.first()?.get('n') ?? 0))
+      },
+    },
     cleanup: () => ks.drop(),
   }
 }, { ttlMs: 2000 })

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { clientOptions, consistencyOf } from './connection.js'
 import { resolveOptions } from './options.js'
 import { replicationClause } from './schema-bootstrap.js'
-import { ttlSeconds } from './lease-lock.js'
+import { ttlSeconds } from './lease-store.js'
 
 const { consistencies } = cassandra.types
 

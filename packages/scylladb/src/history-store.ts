@@ -1,40 +1,20 @@
 import type { Client, types } from 'cassandra-driver'
-import type { AppliedMigration, BeginRecord, CompleteResult, HistoryStatus, HistoryStore, MigrationKind } from '@strata/core'
-import { isMissingTable } from './driver-errors.js'
+import { writeKey, type AppliedMigration, type Fence, type HistoryPatch, type HistoryStatus, type HistoryStore, type HistoryWrite, type MigrationKind } from '@strata/core'
+import { isLwtOutcomeUnknown, isMissingTable } from './driver-errors.js'
+import { HISTORY_TABLE, ensureHistoryTable } from './history-table.js'
 import { quoteId } from './identifiers.js'
-import { ensureTable, type BootstrapContext } from './schema-bootstrap.js'
+import type { BootstrapContext } from './schema-bootstrap.js'
 
-export const HISTORY_TABLE = 'strata_history'
-
-/** One partition per migration set, so status is a single-partition read. */
-export function historyTableDdl(keyspace: string): string {
-  return `CREATE TABLE IF NOT EXISTS ${quoteId(keyspace)}.${HISTORY_TABLE} (
-  migration_set text,
-  version text,
-  name text,
-  kind text,
-  checksum text,
-  status text,
-  statements_done int,
-  statements_total int,
-  statement_hashes list<text>,
-  started_at timestamp,
-  finished_at timestamp,
-  rolled_back_at timestamp,
-  duration_ms bigint,
-  applied_by text,
-  tool_version text,
-  error text,
-  agreement_wait_ms bigint,
-  PRIMARY KEY ((migration_set), version)
-) WITH comment = 'Strata migration history: one partition per migration set'`
-}
+export { HISTORY_TABLE } from './history-table.js'
 
 export interface HistoryContext {
   client: Client
   keyspace: string
   readConsistency: number
+  /** Consistency of the commit phase of the lightweight transactions. */
   writeConsistency: number
+  /** SERIAL or LOCAL_SERIAL: the Paxos phase, and reads that must see the latest state. */
+  serialConsistency: number
   bootstrap: BootstrapContext
   /** Runs after ensure(): the adapter makes the (now surely existing) keyspace current. */
   afterEnsure?: () => Promise<void>
@@ -42,26 +22,39 @@ export interface HistoryContext {
 
 type Long = types.Long
 
+/** History fields and their columns (the key columns migration_set and version aside). */
+const COLUMN: Readonly<Record<keyof HistoryPatch, string>> = {
+  name: 'name', description: 'description', kind: 'kind', checksum: 'checksum', status: 'status',
+  statementsDone: 'statements_done', statementsTotal: 'statements_total', statementHashes: 'statement_hashes',
+  statementsStarted: 'statements_started', callChain: 'call_chain', startedAt: 'started_at', finishedAt: 'finished_at',
+  rolledBackAt: 'rolled_back_at', durationMs: 'duration_ms', appliedBy: 'applied_by', toolVersion: 'tool_version',
+  error: 'error', agreementWaitMs: 'agreement_wait_ms',
+}
+const FIELDS = Object.keys(COLUMN) as (keyof HistoryPatch)[]
+
 // Named, not `SELECT *`: a prepared `SELECT *` keeps its old result columns after an ALTER on protocol v4
-// (CASSANDRA-10786), which would bite the day this table gains a column.
-const COLUMNS = ['version', 'name', 'kind', 'checksum', 'status', 'statements_done', 'statements_total', 'statement_hashes',
-  'started_at', 'finished_at', 'rolled_back_at', 'duration_ms', 'applied_by', 'tool_version', 'error', 'agreement_wait_ms'].join(', ')
+// (CASSANDRA-10786).
+const SELECT_COLUMNS = ['version', ...FIELDS.map((f) => COLUMN[f])].join(', ')
 
 const num = (v: unknown): number | null => (v == null ? null : typeof v === 'number' ? v : Number((v as Long).toString()))
 const date = (v: unknown): Date | null => (v instanceof Date ? v : null)
 
 function toApplied(set: string, row: types.Row): AppliedMigration {
   const hashes = (row.get('statement_hashes') as string[] | null) ?? []
+  const done = num(row.get('statements_done')) ?? hashes.length
   return {
     set,
     version: String(row.get('version')),
     name: String(row.get('name') ?? ''),
+    description: (row.get('description') as string | null) ?? null,
     kind: (row.get('kind') ?? 'schema') as MigrationKind,
     checksum: String(row.get('checksum') ?? ''),
     status: (row.get('status') ?? 'running') as HistoryStatus,
-    statementsDone: num(row.get('statements_done')) ?? hashes.length,
+    statementsDone: done,
     statementsTotal: num(row.get('statements_total')) ?? 0,
     statementHashes: hashes,
+    statementsStarted: num(row.get('statements_started')) ?? done,
+    callChain: (row.get('call_chain') as string | null) ?? null,
     startedAt: date(row.get('started_at')),
     finishedAt: date(row.get('finished_at')),
     rolledBackAt: date(row.get('rolled_back_at')),
@@ -73,10 +66,20 @@ function toApplied(set: string, row: types.Row): AppliedMigration {
   }
 }
 
+/** A CQL value for a history field: integers rounded (bigint/int columns), lists copied. */
+function valueOf(field: keyof HistoryPatch, v: unknown): unknown {
+  if (v === undefined) return null
+  if (typeof v === 'number') return Math.round(v)
+  if (field === 'statementHashes') return [...(v as readonly string[])]
+  return v
+}
+
+const applied = (rs: types.ResultSet): boolean => rs.first()?.get('[applied]') === true
+
 /**
- * strata_history over plain (non-LWT) writes. Every write is an idempotent upsert of whole values (lists are
- * overwritten, never appended), so the driver may retry it; prepared statements give bigint/timestamp columns
- * their exact types. Writes from one process are ordered by the driver's monotonic client timestamps.
+ * strata_history, where every write is a lightweight transaction conditional on the set's lease
+ * (`IF lease_token = ?`, a static column of the same partition): the fence and the write are one Paxos round.
+ * Patches and deletes also require the row to exist (`status != null`), since a CQL UPDATE would create it.
  */
 export class CqlHistoryStore implements HistoryStore {
   private readonly table: string
@@ -85,15 +88,9 @@ export class CqlHistoryStore implements HistoryStore {
     this.table = `${quoteId(ctx.keyspace)}.${HISTORY_TABLE}`
   }
 
-  // Prepared: unprepared, a JS number is sent as a double whatever the column type (driver docs, "CQL data
-  // types to JavaScript types"): an int column rejects it, a bigint column would read its 8 bytes as a wrong number.
-  private async write(cql: string, params: unknown[]): Promise<void> {
-    await this.ctx.client.execute(cql, params, { prepare: true, consistency: this.ctx.writeConsistency, isIdempotent: true })
-  }
-
-  /** Called under the lease before anything else in a run; creates the table only if system_schema lacks it. */
+  /** Creates the table (or adds columns an older one lacks); then the keyspace is made current. */
   async ensure(): Promise<void> {
-    await ensureTable(this.ctx.bootstrap, this.ctx.keyspace, HISTORY_TABLE, historyTableDdl(this.ctx.keyspace))
+    await ensureHistoryTable(this.ctx.bootstrap, this.ctx.client, this.ctx.keyspace)
     await this.ctx.afterEnsure?.()
   }
 
@@ -103,12 +100,12 @@ export class CqlHistoryStore implements HistoryStore {
     let pageState: string | undefined
     try {
       do {
-        // Unprepared: the one read of a no-op start-up, and PREPARE would add a round trip (the text
-        // parameter needs no type hint).
-        const rs = await this.ctx.client.execute(`SELECT ${COLUMNS} FROM ${this.table} WHERE migration_set = ?`, [set], {
+        // Unprepared: the one read of a no-op start-up, and PREPARE would add a round trip.
+        const rs = await this.ctx.client.execute(`SELECT ${SELECT_COLUMNS} FROM ${this.table} WHERE migration_set = ?`, [set], {
           prepare: false, consistency: this.ctx.readConsistency, isIdempotent: true, fetchSize: 1000, ...(pageState ? { pageState } : {}),
         })
-        for (const row of rs.rows) out.push(toApplied(set, row))
+        // A partition holding only the lease (no history row yet) reads as one row with a null version.
+        for (const row of rs.rows) if (row.get('version') != null) out.push(toApplied(set, row))
         pageState = rs.pageState ?? undefined
       } while (pageState)
     } catch (err) {
@@ -118,60 +115,48 @@ export class CqlHistoryStore implements HistoryStore {
     return out
   }
 
-  /** Upserts the whole row as 'running', clearing results of any earlier attempt; keeps a carried-over journal. */
-  async begin(rec: BeginRecord): Promise<void> {
-    await this.write(
-      `INSERT INTO ${this.table} (migration_set, version, name, kind, checksum, status, statements_done, statements_total,
-        statement_hashes, started_at, finished_at, rolled_back_at, duration_ms, applied_by, tool_version, error, agreement_wait_ms)
-       VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, null, null, null, ?, ?, null, 0)`,
-      [rec.set, rec.version, rec.name, rec.kind, rec.checksum, rec.statementHashes.length, rec.statementsTotal,
-        [...rec.statementHashes], rec.startedAt, rec.appliedBy, rec.toolVersion],
-    )
+  /**
+   * One conditional write. An unknown Paxos outcome is settled by a SERIAL read (which finishes any half-done
+   * round): lease no longer ours → fenced; still ours → the write is sent once more (every write sets absolute
+   * values, so a second application changes nothing).
+   */
+  async write(w: HistoryWrite, fence: Fence): Promise<boolean> {
+    const { cql, params } = this.statement(w, fence)
+    const send = (): Promise<types.ResultSet> =>
+      this.ctx.client.execute(cql, params, { prepare: true, consistency: this.ctx.writeConsistency, serialConsistency: this.ctx.serialConsistency })
+    let rs: types.ResultSet
+    try {
+      rs = await send()
+    } catch (err) {
+      if (!isLwtOutcomeUnknown(err)) throw err
+      if ((await this.leaseToken(writeKey(w).set)) !== fence.token) return false
+      rs = await send()
+    }
+    if (applied(rs)) return true
+    if (rs.first()?.get('lease_token') !== fence.token) return false
+    const key = writeKey(w)
+    throw new Error(`no history row for ${key.set}/${key.version} in ${this.table}`)
   }
 
-  /** After each statement: the journal (count + hashes) and the agreement time so far. */
-  async progress(set: string, version: string, statementsDone: number, hashes: readonly string[], agreementWaitMs: number): Promise<void> {
-    await this.write(
-      `UPDATE ${this.table} SET statements_done = ?, statement_hashes = ?, agreement_wait_ms = ? WHERE migration_set = ? AND version = ?`,
-      [statementsDone, [...hashes], Math.round(agreementWaitMs), set, version],
-    )
+  private statement(w: HistoryWrite, fence: Fence): { cql: string; params: unknown[] } {
+    if (w.op === 'delete') {
+      return { cql: `DELETE FROM ${this.table} WHERE migration_set = ? AND version = ? IF lease_token = ?`, params: [w.set, w.version, fence.token] }
+    }
+    const [set, version, fields, exists] = w.op === 'put'
+      ? [w.row.set, w.row.version, w.row as HistoryPatch, '']
+      : [w.set, w.version, w.fields, ' AND status != null']
+    const names = FIELDS.filter((f) => f in fields)
+    return {
+      cql: `UPDATE ${this.table} SET ${names.map((f) => `${COLUMN[f]} = ?`).join(', ')} WHERE migration_set = ? AND version = ? IF lease_token = ?${exists}`,
+      params: [...names.map((f) => valueOf(f, fields[f])), set, version, fence.token],
+    }
   }
 
-  /** Marks the row applied (or baselined) with its timings; clears any earlier error. */
-  async complete(set: string, version: string, r: CompleteResult): Promise<void> {
-    await this.write(
-      `UPDATE ${this.table} SET status = ?, finished_at = ?, duration_ms = ?, statement_hashes = ?, statements_done = ?,
-        agreement_wait_ms = ?, error = null, rolled_back_at = null WHERE migration_set = ? AND version = ?`,
-      [r.status ?? 'applied', r.finishedAt, Math.round(r.durationMs), [...r.statementHashes], r.statementHashes.length,
-        Math.round(r.agreementWaitMs), set, version],
-    )
-  }
-
-  /** Marks the row failed; the journal columns keep what progress() recorded. */
-  async fail(set: string, version: string, error: string, finishedAt: Date): Promise<void> {
-    await this.write(`UPDATE ${this.table} SET status = 'failed', error = ?, finished_at = ? WHERE migration_set = ? AND version = ?`, [
-      error, finishedAt, set, version,
-    ])
-  }
-
-  /** After a successful down: status rolled_back, journal cleared, the row kept. */
-  async markRolledBack(set: string, version: string, at: Date): Promise<void> {
-    await this.write(
-      `UPDATE ${this.table} SET status = 'rolled_back', rolled_back_at = ?, statements_done = 0, statement_hashes = [] WHERE migration_set = ? AND version = ?`,
-      [at, set, version],
-    )
-  }
-
-  /** Repair: accepts the file's new checksum and statement hashes. */
-  async updateChecksum(set: string, version: string, checksum: string, statementHashes: readonly string[]): Promise<void> {
-    await this.write(
-      `UPDATE ${this.table} SET checksum = ?, statement_hashes = ?, statements_done = ? WHERE migration_set = ? AND version = ?`,
-      [checksum, [...statementHashes], statementHashes.length, set, version],
-    )
-  }
-
-  /** Repair: deletes a failed/running row so the migration reruns from its first statement. */
-  async remove(set: string, version: string): Promise<void> {
-    await this.write(`DELETE FROM ${this.table} WHERE migration_set = ? AND version = ?`, [set, version])
+  /** The set's lease token as a SERIAL read sees it (which also finishes any half-done Paxos round). */
+  private async leaseToken(set: string): Promise<string | null> {
+    const rs = await this.ctx.client.execute(`SELECT lease_token FROM ${this.table} WHERE migration_set = ? LIMIT 1`, [set], {
+      prepare: true, consistency: this.ctx.serialConsistency, isIdempotent: true,
+    })
+    return (rs.first()?.get('lease_token') as string | null) ?? null
   }
 }

@@ -150,7 +150,8 @@ describe('Migrator end to end on real Cassandra', () => {
       expect(e.message).toMatch(/line 1:\d+/) // the server's own syntax message is kept
       const [row] = await adapter.history.list('ten')
       expect(row).toMatchObject({ status: 'failed', statementsDone: 6, statementsTotal: 10 })
-      expect(row?.statementHashes).toHaveLength(6)
+      // The journal records the file's statements once (at begin), and how many are done.
+      expect(row?.statementHashes).toHaveLength(10)
 
       // Editing an applied statement of the partial file is refused, showing it.
       await files.write('001_ten.cql', [...broken.slice(0, 2), countStmt(999), ...broken.slice(3)].join(';\n'))
@@ -175,7 +176,7 @@ describe('Migrator end to end on real Cassandra', () => {
     const gate = new Promise<void>((r) => (release = r))
     let started!: () => void
     const running = new Promise<void>((r) => (started = r))
-    const ttlMs = 1500
+    const ttlMs = 5000
     const slow = {
       version: parseVersion('001'), name: 'slow', kind: 'data' as const, checksum: 'slow', file: '001_slow.ts', format: 'ts' as const,
       transactional: false, upFn: async () => { started(); await gate },
@@ -185,10 +186,10 @@ describe('Migrator end to end on real Cassandra', () => {
     try {
       const runA = a.up()
       await running
-      const b = new Migrator({ adapter: other, migrations: [slow], set: 'live', lockTtlMs: ttlMs, lockWaitMs: ttlMs * 3 })
+      const b = new Migrator({ adapter: other, migrations: [slow], set: 'live', lockTtlMs: ttlMs, lockWaitMs: ttlMs * 1.6 })
       const t0 = Date.now()
       await expect(b.up()).rejects.toMatchObject({ code: 'E_LOCK_TIMEOUT' })
-      expect(Date.now() - t0).toBeGreaterThanOrEqual(ttlMs * 3 - 50)
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(ttlMs * 1.6 - 50)
       release()
       expect((await runA).steps).toHaveLength(1)
       expect(await adapter.lock.inspect('live')).toBeNull()

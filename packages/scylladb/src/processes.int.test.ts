@@ -9,7 +9,7 @@ import { doneIndexes, runWorker, skippedIndexes, type WorkerRun } from './testin
 import { removeWorkerBundle, workerBundle } from './testing/worker-bundle.js'
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i)
-const LOCK_TTL_MS = 2000
+const LOCK_TTL_MS = 5000
 
 function diagnose(run: WorkerRun): string {
   return `exit ${run.code} ${run.signal ?? ''}\n${run.lines.map((l) => JSON.stringify(l)).join('\n')}\n${run.stderr}`

@@ -50,7 +50,7 @@ function bootstrapCoordinator(ctx: BootstrapContext): Host | undefined {
 }
 
 /** Runs one bootstrap DDL statement on the bootstrap coordinator, then waits for schema agreement. */
-async function runBootstrapDdl(ctx: BootstrapContext, cql: string): Promise<void> {
+export async function runBootstrapDdl(ctx: BootstrapContext, cql: string): Promise<void> {
   const host = bootstrapCoordinator(ctx)
   await ctx.client.execute(cql, [], { prepare: false, ...(host ? { host } : {}) })
   await waitForAgreement(ctx.client, { localDataCenter: ctx.localDataCenter, timeoutMs: ctx.agreementTimeoutMs, failOnDownNode: false })

@@ -1,7 +1,7 @@
 import type { Client } from 'cassandra-driver'
 import {
   StrataError, isStrataError,
-  type Adapter, type AdapterLint, type ExecResult, type FileDirectives, type HistoryStore, type MigrationLock, type PreflightInfo, type SchemaSnapshot, type CapturedSchema, type SnapshotStore, type TopologyInfo,
+  type Adapter, type AdapterLint, type ExecResult, type FileDirectives, type HistoryStore, type LeaseStore, type PreflightInfo, type SchemaSnapshot, type CapturedSchema, type SnapshotStore, type StatementTraits, type TopologyInfo,
 } from '@strata/core'
 import { connectClient, consistencyOf } from './connection.js'
 import { isDdl, splitCql } from './cql-splitter.js'
@@ -13,7 +13,8 @@ import { captureKeyspace, type CaptureState } from './schema-capture.js'
 import { CqlSnapshotStore } from './snapshot-store.js'
 import { readTopology } from './topology.js'
 import { cqlDirectives, cqlLintRules } from './lint/index.js'
-import { CqlLeaseLock } from './lease-lock.js'
+import { CqlLeaseStore } from './lease-store.js'
+import { cqlRejected, cqlTraits } from './cql-traits.js'
 import { resolveOptions, type ResolvedOptions, type ScyllaAdapterOptions } from './options.js'
 import { waitForAgreement } from './schema-agreement.js'
 import { ensureKeyspace, type BootstrapContext } from './schema-bootstrap.js'
@@ -34,7 +35,7 @@ export class ScyllaAdapter implements Adapter {
   readonly lint: AdapterLint = { rules: cqlLintRules }
   readonly keyspace: string
   readonly history: HistoryStore
-  readonly lock: MigrationLock
+  readonly lock: LeaseStore
   readonly snapshots: SnapshotStore
   private readonly captureState: CaptureState = {}
   private keyspaceSelected = false
@@ -50,8 +51,9 @@ export class ScyllaAdapter implements Adapter {
     this.history = new CqlHistoryStore({
       client, keyspace: o.keyspace, bootstrap: this.bootstrap, afterEnsure: () => this.selectKeyspace(),
       readConsistency: consistencyOf(o.readConsistency), writeConsistency: consistencyOf(o.writeConsistency),
+      serialConsistency: consistencyOf(o.serialConsistency),
     })
-    this.lock = new CqlLeaseLock({
+    this.lock = new CqlLeaseStore({
       client, keyspace: o.keyspace, bootstrap: this.bootstrap,
       writeConsistency: consistencyOf(o.writeConsistency), serialConsistency: consistencyOf(o.serialConsistency),
     })
@@ -89,6 +91,16 @@ export class ScyllaAdapter implements Adapter {
   /** Reads `strata:lint-disable` comments (`--`, `//` or block comments). */
   directives(source: string): FileDirectives {
     return cqlDirectives(source)
+  }
+
+  /** How a statement behaves if sent again (DDL checked in the live schema, plain upserts idempotent). Pure. */
+  traits(text: string): StatementTraits {
+    return cqlTraits(text, this.keyspace)
+  }
+
+  /** The server refused it (syntax, invalid, unavailable…): it did not run. */
+  rejected(err: unknown): boolean {
+    return cqlRejected(err)
   }
 
   /** Creates the migration keyspace if missing, with the configured replication (AUTO_MIGRATE path). */

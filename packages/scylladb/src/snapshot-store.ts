@@ -20,7 +20,7 @@ export function snapshotsTableDdl(keyspace: string): string {
 }
 
 /** The history store's context (client, keyspace, consistencies, bootstrap), without its afterEnsure hook. */
-export type SnapshotStoreContext = Omit<HistoryContext, 'afterEnsure'>
+export type SnapshotStoreContext = Omit<HistoryContext, 'afterEnsure' | 'serialConsistency'>
 
 const info = (r: types.Row): StoredSnapshotInfo => ({
   set: String(r.get('migration_set')), version: String(r.get('version')), which: String(r.get('which')) as SnapshotWhich, takenAt: r.get('taken_at') as Date,

@@ -11,6 +11,7 @@ function stateCell(r: StatusRow, out: Output): string {
     case 'pending': return c.cyan('pending')
     case 'partial': return c.yellow(`partial ${r.statementsDone}/${r.statementsTotal}`)
     case 'failed': return c.red('failed')
+    case 'rolling_back': return c.yellow(`rolling back ${r.statementsDone}/${r.statementsTotal}`)
     case 'rolled_back': return c.dim('rolled back')
     case 'missing': return c.red('missing file')
   }
@@ -24,7 +25,7 @@ export async function statusCommand(s: Settings, out: Output): Promise<unknown> 
       r.version, r.name, stateCell(r, out), r.kind, fmtDate(r.startedAt), fmtDate(r.rolledBackAt ?? r.finishedAt), fmtMs(r.durationMs),
     ]))
     for (const i of st.issues) out.log(out.c.yellow(`! ${i.message}`))
-    const counts = Object.fromEntries(['applied', 'baselined', 'pending', 'partial', 'failed', 'rolled_back', 'missing'].map((k) => [k, st.rows.filter((r) => r.state === k).length]))
+    const counts = Object.fromEntries(['applied', 'baselined', 'pending', 'partial', 'failed', 'rolling_back', 'rolled_back', 'missing'].map((k) => [k, st.rows.filter((r) => r.state === k).length]))
     return { ok: true, command: 'status', db: s.db, set: s.set, current: st.current ?? null, counts, rows: st.rows, issues: st.issues }
   })
 }

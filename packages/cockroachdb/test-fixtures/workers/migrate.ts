@@ -3,7 +3,7 @@
  * line per Migrator event on stdout, then `{"result": …}` or `{"error": …}`, and exits with the CLI's
  * exit code for the error. Usage: node launch.mjs migrate.ts '<json WorkerArgs>'
  */
-import { Migrator, createCockroachAdapter, exitCodeOf, isStrataError } from '../../src/index.js'
+import { Migrator, acquireLease, createCockroachAdapter, exitCodeOf, isStrataError } from '../../src/index.js'
 import type { WorkerArgs } from '../../src/int-support.js'
 
 
@@ -16,9 +16,10 @@ async function main(): Promise<void> {
     if (args.createTarget) await adapter.createTarget()
     if (args.command === 'hold') {
       await adapter.lock.ensure()
-      const lease = await adapter.lock.acquire({ set: args.set ?? 'default', owner: args.owner ?? `hold-${process.pid}`, ttlMs: args.lockTtlMs ?? 30_000, waitMs: 0 })
-      print({ event: 'held', token: lease.token })
-      setInterval(() => void lease.renew().catch(() => {}), Math.max(100, Math.floor((args.lockTtlMs ?? 30_000) / 3)))
+      // Holds the lease (renewed by its heartbeat) until killed.
+      const lease = await acquireLease({ store: adapter.lock, set: args.set ?? 'default', owner: args.owner ?? `hold-${process.pid}`, ttlMs: args.lockTtlMs ?? 30_000, waitMs: 0 })
+      print({ event: 'held', token: lease?.token })
+      setInterval(() => {}, 1_000)
       await new Promise(() => {})
     }
     const migrator = new Migrator({

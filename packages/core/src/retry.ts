@@ -1,3 +1,5 @@
+import { abortableSleep } from './evolution/rate-limiter.js'
+
 /** How often and how patiently a retryable operation is tried again. */
 export interface RetryPolicy {
   /** Further attempts after the first (default 8). */
@@ -10,19 +12,10 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { retries: 8, baseMs: 25, maxMs: 2000 }
 
-export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason)
-    const onAbort = (): void => {
-      clearTimeout(timer)
-      reject(signal?.reason)
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, Math.max(0, ms))
-    signal?.addEventListener('abort', onAbort, { once: true })
-  })
+/**
+ * Retrying for adapters: the one backoff of Strata outside the lease loop. An adapter decides which errors
+ * are transient for its database and calls withRetry; the waiting itself lives here.
+ */
 
 /**
  * Exponential backoff with "equal jitter": half the capped exponential delay, plus a random share of
@@ -45,7 +38,7 @@ export async function withRetry<T>(
       return await fn(attempt)
     } catch (err) {
       if (attempt >= policy.retries || !retryable(err) || signal?.aborted) throw err
-      await sleep(backoffDelay(attempt, policy.baseMs, policy.maxMs), signal)
+      await abortableSleep(backoffDelay(attempt, policy.baseMs, policy.maxMs), signal)
     }
   }
 }
