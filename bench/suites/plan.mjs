@@ -47,18 +47,27 @@ export async function plan10k(ctx) {
   return out
 }
 
-/** Writes `n` applied rows through the adapter's own history store, `parallel` at a time. */
-async function fill(history, n, parallel) {
+/** Writes `n` applied rows through the adapter's own history store (fenced on a lease taken here), `parallel` at a time. */
+async function fill(adapter, n, parallel) {
+  await adapter.lock.ensure()
+  const fence = { set: 'default', token: `bench-${Date.now()}`, ttlMs: 600_000 }
+  const taken = await adapter.lock.tryAcquire({ ...fence, owner: 'bench@host', acquiredAt: new Date() })
+  if (!taken.acquired) throw new Error('plan bench: the lease of set "default" is held')
   let next = 1
   const worker = async () => {
     for (let i = next++; i <= n; i = next++) {
       const version = String(i).padStart(5, '0')
       const at = new Date()
-      await history.begin({ set: 'default', version, name: `m_${version}`, kind: 'schema', checksum: 'c'.repeat(64), statementsTotal: 3, statementHashes: [], startedAt: at, appliedBy: 'bench@host', toolVersion: '0.1.0' })
-      await history.complete('default', version, { finishedAt: at, durationMs: 5, statementHashes: ['a'.repeat(64), 'b'.repeat(64), 'c'.repeat(64)], agreementWaitMs: 0 })
+      const row = {
+        set: 'default', version, name: `m_${version}`, description: null, kind: 'schema', checksum: 'c'.repeat(64), status: 'applied',
+        statementsDone: 3, statementsTotal: 3, statementHashes: [], statementsStarted: 3, callChain: null, startedAt: at, finishedAt: at,
+        rolledBackAt: null, durationMs: 5, appliedBy: 'bench@host', toolVersion: '0.1.0', error: null, agreementWaitMs: 0,
+      }
+      if (!(await adapter.history.write({ op: 'put', row }, fence))) throw new Error('plan bench: history write fenced out')
     }
   }
   await Promise.all(Array.from({ length: parallel }, worker))
+  await adapter.lock.release('default', fence.token)
 }
 
 async function readHistory(ctx, label, open) {
@@ -67,7 +76,7 @@ async function readHistory(ctx, label, open) {
     const adapter = await open()
     try {
       await adapter.history.ensure()
-      await fill(adapter.history, rows, label === 'Cassandra' ? 32 : 4)
+      await fill(adapter, rows, label === 'Cassandra' ? 32 : 4)
       const list = await adapter.history.list('default')
       if (list.length !== rows) throw new Error(`${label}: history.list returned ${list.length} rows, expected ${rows}`)
       out[rows] = await timeInProcess(() => adapter.history.list('default'), { n: rows > 10 ? 10 : 30, warmup: 3 })

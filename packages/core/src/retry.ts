@@ -42,3 +42,33 @@ export async function withRetry<T>(
     }
   }
 }
+
+export interface PollOptions {
+  /** How long to keep trying, ms (from the first attempt). */
+  timeoutMs: number
+  /** First wait between attempts (default 50 ms); it doubles up to maxMs (default 500 ms). */
+  firstMs?: number
+  maxMs?: number
+  signal?: AbortSignal
+  /** The error thrown when the time is up. */
+  onTimeout: () => Error
+}
+
+/**
+ * Calls attempt until it returns a value other than undefined, waiting between calls (doubling, capped) and
+ * never past the deadline; then throws onTimeout(). An attempt that throws ends the polling with that error.
+ * For adapters' bounded waits (schema agreement, a table another process is creating): the loop lives here.
+ */
+export async function pollUntil<T>(attempt: () => Promise<T | undefined>, o: PollOptions): Promise<T> {
+  const deadline = Date.now() + o.timeoutMs
+  let delay = o.firstMs ?? 50
+  for (;;) {
+    if (o.signal?.aborted) throw o.signal.reason
+    const value = await attempt()
+    if (value !== undefined) return value
+    const left = deadline - Date.now()
+    if (left <= 0) throw o.onTimeout()
+    await abortableSleep(Math.min(delay, left), o.signal)
+    delay = Math.min(delay * 2, o.maxMs ?? 500)
+  }
+}

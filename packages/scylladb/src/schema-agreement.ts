@@ -1,7 +1,6 @@
 import cassandra from 'cassandra-driver'
 import type { Client, Host } from 'cassandra-driver'
-import { StrataError, messageOf } from '@strata/core'
-import { sleep } from './sleep.js'
+import { StrataError, messageOf, pollUntil } from '@strata/core'
 
 const ONE = cassandra.types.consistencies.one
 
@@ -99,11 +98,9 @@ function downMessage(down: readonly NodeState[]): string {
  */
 export async function waitForAgreement(client: Client, o: AgreementOptions): Promise<{ waitedMs: number; nodes: NodeState[] }> {
   const t0 = Date.now()
-  const deadline = t0 + o.timeoutMs
-  let delay = 50
-  for (;;) {
-    if (o.signal?.aborted) throw o.signal.reason
-    const nodes = await clusterState(client, o)
+  let last: NodeState[] = []
+  return pollUntil(async () => {
+    const nodes = (last = await clusterState(client, o))
     const down = nodes.filter((n) => !n.up)
     if (o.failOnDownNode && down.length > 0) {
       throw new StrataError('E_CLUSTER_UNHEALTHY', `cluster is not healthy: ${downMessage(down)}; every node must be up before migrating`, {
@@ -111,15 +108,14 @@ export async function waitForAgreement(client: Client, o: AgreementOptions): Pro
       })
     }
     const versions = new Set(nodes.filter((n) => n.up).map((n) => n.schemaVersion))
-    if (versions.size <= 1) return { waitedMs: Date.now() - t0, nodes }
-    if (Date.now() >= deadline) {
-      const listing = nodes.filter((n) => n.up).map((n) => `${describeNode(n)}: ${n.schemaVersion ?? 'unknown'}`).join(', ')
+    return versions.size <= 1 ? { waitedMs: Date.now() - t0, nodes } : undefined
+  }, {
+    timeoutMs: o.timeoutMs, signal: o.signal,
+    onTimeout: () => {
+      const listing = last.filter((n) => n.up).map((n) => `${describeNode(n)}: ${n.schemaVersion ?? 'unknown'}`).join(', ')
+      const down = last.filter((n) => !n.up)
       const extra = down.length > 0 ? `; ${downMessage(down)}` : ''
-      throw new StrataError('E_CLUSTER_UNHEALTHY', `schema agreement not reached within ${o.timeoutMs} ms (${listing})${extra}`, {
-        details: { nodes },
-      })
-    }
-    await sleep(Math.min(delay, Math.max(0, deadline - Date.now())), o.signal)
-    delay = Math.min(delay * 2, 500)
-  }
+      return new StrataError('E_CLUSTER_UNHEALTHY', `schema agreement not reached within ${o.timeoutMs} ms (${listing})${extra}`, { details: { nodes: last } })
+    },
+  })
 }

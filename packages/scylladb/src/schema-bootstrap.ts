@@ -1,11 +1,10 @@
 import cassandra from 'cassandra-driver'
 import type { Client, Host } from 'cassandra-driver'
-import { StrataError } from '@strata/core'
+import { StrataError, pollUntil } from '@strata/core'
 import { isMissingTable } from './driver-errors.js'
 import { quoteId } from './identifiers.js'
 import type { ReplicationOptions } from './options.js'
 import { waitForAgreement } from './schema-agreement.js'
-import { sleep } from './sleep.js'
 
 const ONE = cassandra.types.consistencies.one
 
@@ -81,16 +80,17 @@ export async function ensureTable(ctx: BootstrapContext, keyspace: string, table
  * on its next statement (seen with 10 concurrent starts on one node). Bounded by the agreement timeout.
  */
 async function retryWhileMissing(ctx: BootstrapContext, op: () => Promise<unknown>): Promise<void> {
-  const deadline = Date.now() + ctx.agreementTimeoutMs
-  for (;;) {
+  let lastError: unknown
+  await pollUntil(async () => {
     try {
       await op()
-      return
+      return true
     } catch (err) {
-      if (!isMissingTable(err) || Date.now() > deadline) throw err
-      await sleep(50)
+      if (!isMissingTable(err)) throw err
+      lastError = err
+      return undefined
     }
-  }
+  }, { timeoutMs: ctx.agreementTimeoutMs, maxMs: 50, onTimeout: () => lastError as Error })
 }
 
 /** CREATE KEYSPACE IF NOT EXISTS with the configured replication, through the bootstrap coordinator. */

@@ -72,3 +72,8 @@ export async function freshDatabase(opts: { prefix?: string; adminUrl?: string }
     },
   }
 }
+
+/** Rows of one SQL statement on a fresh connection (for tests that check what Strata did, around it). */
+export async function sqlRows<R extends pg.QueryResultRow = pg.QueryResultRow>(url: string, text: string, params: unknown[] = []): Promise<R[]> {
+  return withAdmin(url, async (c) => (await c.query<R>(text, params)).rows)
+}

@@ -53,4 +53,4 @@ export {
 export { probeCockroach, probeDynamo, probeEndpoints, probeScylla, type ProbeResult } from './probe.js'
 export { ensureDatabases, type EnsuredDatabases, type EnsureOptions, type LocalServer } from './databases.js'
 export { createCqlClient } from './cql-client.js'
-export { freshDatabase, freshKeyspaceName, type FreshDatabase } from './fixtures.js'
+export { freshDatabase, freshKeyspaceName, sqlRows, type FreshDatabase } from './fixtures.js'

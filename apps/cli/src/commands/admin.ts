@@ -23,6 +23,17 @@ export async function repairCommand(s: Settings, out: Output): Promise<unknown> 
   })
 }
 
+export async function resolveCommand(s: Settings, out: Output, version: string, o: { applied?: boolean; notApplied?: boolean }): Promise<unknown> {
+  if (o.applied === o.notApplied) throw new StrataError('E_USAGE', 'say what the statement did: --applied or --not-applied (look at the data first)')
+  return withMigrator(s, out, async (m) => {
+    const r = await m.resolve(version, { applied: o.applied === true })
+    out.print(r.applied
+      ? `recorded statement ${r.statement} of ${r.version} as applied; \`strata up\` goes on after it`
+      : `recorded statement ${r.statement} of ${r.version} as not applied; \`strata up\` runs it again`)
+    return { ok: true, command: 'resolve', db: s.db, set: s.set, ...r }
+  })
+}
+
 export async function lockStatusCommand(s: Settings, out: Output): Promise<unknown> {
   return withMigrator(s, out, async (_m, adapter) => {
     const lock = await adapter.lock.inspect(s.set)

@@ -12,6 +12,15 @@ const users = 'CREATE TABLE IF NOT EXISTS ${keyspace}.users (id uuid PRIMARY KEY
 
 /** For every rule: a set that must trigger it and a set doing the same job the safe way. */
 const fixtures: Record<string, LintFixture> = {
+  'cql/unresumable-dml': {
+    failing: { '001_users.cql': users, '002_hits.cql': 'CREATE TABLE IF NOT EXISTS hits (id int PRIMARY KEY, n counter);\nUPDATE hits SET n = n + 1 WHERE id = 1;' },
+    passing: {
+      '001_users.cql': users,
+      '002_hits.cql': 'CREATE TABLE IF NOT EXISTS hits (id int PRIMARY KEY, n counter);',
+      '003_bump.cql': 'UPDATE hits SET n = n + 1 WHERE id = 1;',
+      '004_upsert.cql': "INSERT INTO users (id, email) VALUES (11111111-1111-1111-1111-111111111111, 'a@b');\nUPDATE users SET age = 5 WHERE id = 11111111-1111-1111-1111-111111111111;",
+    },
+  },
   'cql/alter-column-type': {
     failing: { '001_users.cql': users, '002_age.cql': 'ALTER TABLE ${keyspace}.users ALTER age TYPE bigint;' },
     passing: { '001_users.cql': users, '002_age.cql': 'ALTER TABLE ${keyspace}.users ADD age_v2 bigint;' },
@@ -127,7 +136,8 @@ describe('CQL lint details', () => {
       '002_b.cql': `${users}\nCREATE MATERIALIZED VIEW IF NOT EXISTS v AS SELECT id, email FROM users WHERE email IS NOT NULL AND id IS NOT NULL PRIMARY KEY (email, id);`,
       '003_c.cql': "BEGIN BATCH\n  INSERT INTO users (id, email) VALUES (uuid(), 'a');\n  UPDATE users SET age = 1 WHERE id = 00000000-0000-0000-0000-000000000000 IF EXISTS;\nAPPLY BATCH;\nDROP TABLE IF EXISTS users;",
     })
-    expect(fs.map((f) => `${f.version}:${f.statementIndex} ${f.rule}`)).toEqual(['003:1 cql/lwt-in-tablets-keyspace', '003:2 cql/alter-base-table-with-view'])
+    // uuid() in the batch also makes statement 1 unresumable (a second run inserts another row).
+    expect(fs.map((f) => `${f.version}:${f.statementIndex} ${f.rule}`).sort()).toEqual(['003:1 cql/lwt-in-tablets-keyspace', '003:1 cql/unresumable-dml', '003:2 cql/alter-base-table-with-view'])
   })
 
   it('the repository\'s own CQL migrations have no error-severity finding in either profile', async () => {

@@ -8,12 +8,13 @@ import { lwtInTabletsKeyspace } from './lwt-tablets.js'
 import { nonIdempotent } from './non-idempotent.js'
 import { primaryKeyChange } from './primary-key-change.js'
 import { replicationProduction } from './replication-production.js'
+import { unresumableDml } from './unresumable-dml.js'
 import { alterBaseTableWithView } from './view-base-alter.js'
 
 /** Every CQL lint rule (docs/lint.md lists them). */
 export const cqlLintRules: readonly LintRule[] = [
   alterColumnType, columnReaddedWithOtherType, primaryKeyChange, alterBaseTableWithView,
-  nonIdempotent, replicationProduction, lwtInTabletsKeyspace, cqlBreakingRename,
+  nonIdempotent, replicationProduction, lwtInTabletsKeyspace, cqlBreakingRename, unresumableDml,
 ] as LintRule[]
 
 /** CQL has no transactions to opt out of; its files only carry `strata:lint-disable` comments. */

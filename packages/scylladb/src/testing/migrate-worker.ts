@@ -4,7 +4,7 @@
  * each line before the worker goes on; exit code 0 on success, 1 with an error line on failure.
  */
 import { writeSync } from 'node:fs'
-import { Migrator, createScyllaAdapter, type StrataError } from '../index.js'
+import { Migrator, createScyllaAdapter, exitCodeOf, type StrataError } from '../index.js'
 
 export interface WorkerArgs {
   contactPoints: readonly string[]
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   } catch (err) {
     const e = err as StrataError
     out({ ev: 'error', code: e.code ?? 'unknown', message: e.message })
-    process.exitCode = 1
+    process.exitCode = exitCodeOf(err)
   } finally {
     await adapter.close()
   }
