@@ -36,6 +36,6 @@ export function renderCliReference(): string {
     '',
   ]
   for (const cmd of program.commands) lines.push(...section(cmd, ['strata']))
-  lines.push('## Exit codes', '', '0 ok · 1 migration failed · 2 usage or config · 3 validation failed · 4 lock timeout · 5 connection or auth · 6 incompatible schema version', '')
+  lines.push('## Exit codes', '', '0 ok · 1 migration failed · 2 usage or config · 3 validation failed · 4 lock timeout · 5 connection or auth · 6 incompatible schema version · 7 a statement\'s outcome is unknown: `strata resolve`', '')
   return lines.join('\n')
 }

@@ -12,6 +12,8 @@ export interface StatusRow {
   state: StatusState
   statementsDone: number
   statementsTotal: number
+  /** An interrupted run left statement statementsDone + 1 in flight, and its outcome cannot be checked (`strata resolve`). */
+  inFlight: boolean
   startedAt: Date | null
   finishedAt: Date | null
   rolledBackAt: Date | null
@@ -19,6 +21,8 @@ export interface StatusRow {
   error: string | null
   checksumChanged: boolean
 }
+
+const DONE_STATES: ReadonlySet<string> = new Set(['applied', 'baselined', 'rolled_back'])
 
 function stateOf(row: AppliedMigration | undefined): StatusState {
   if (!row) return 'pending'
@@ -41,6 +45,7 @@ export function computeStatus(available: readonly Migration[], applied: readonly
       state: stateOf(row),
       statementsDone: row?.statementsDone ?? 0,
       statementsTotal: row?.statementsTotal || m.statements?.length || 0,
+      inFlight: row !== undefined && row.statementsStarted > row.statementsDone && !DONE_STATES.has(row.status),
       startedAt: row?.startedAt ?? null,
       finishedAt: row?.finishedAt ?? null,
       rolledBackAt: row?.rolledBackAt ?? null,
@@ -53,7 +58,7 @@ export function computeStatus(available: readonly Migration[], applied: readonly
     out.push({
       version: row.version, name: row.name, file: null, kind: row.kind,
       state: row.status === 'rolled_back' ? 'rolled_back' : 'missing',
-      statementsDone: row.statementsDone, statementsTotal: row.statementsTotal,
+      statementsDone: row.statementsDone, statementsTotal: row.statementsTotal, inFlight: false,
       startedAt: row.startedAt, finishedAt: row.finishedAt, rolledBackAt: row.rolledBackAt,
       durationMs: row.durationMs, error: row.error, checksumChanged: false,
     })

@@ -10,7 +10,7 @@ import type { RecommendInput } from './types.js'
 
 const NOW = new Date('2026-01-01T12:00:00Z')
 const statusRow = (version: string, state: StatusRow['state'], patch: Partial<StatusRow> = {}): StatusRow => ({
-  version, name: `m${version}`, file: `${version}_m${version}.cql`, kind: 'schema', state, statementsDone: 0, statementsTotal: 3,
+  version, name: `m${version}`, file: `${version}_m${version}.cql`, kind: 'schema', state, statementsDone: 0, statementsTotal: 3, inFlight: false,
   startedAt: null, finishedAt: null, rolledBackAt: null, durationMs: null, error: null, checksumChanged: false, ...patch,
 })
 const input = (rows: StatusRow[], extra: Partial<RecommendInput> = {}): RecommendInput => ({
@@ -38,6 +38,16 @@ describe('recommend: history', () => {
     expect(r?.message).toContain('migrations/scylladb/002_m002.cql failed')
     expect(r?.message).toContain('Undefined column name x')
     expect(r?.message).not.toContain('more')
+  })
+
+  it('a statement left in flight that cannot be checked → resolve (critical); a half-done rollback → down', () => {
+    const [r] = recommend(input([statusRow('002', 'partial', { statementsDone: 4, inFlight: true })]))
+    expect(r).toMatchObject({ id: 'statement-in-flight', severity: 'critical', command: 'strata resolve 002 --applied' })
+    expect(r?.message).toContain('statement 5')
+    expect(r?.message).toContain('--not-applied')
+    const [d] = recommend(input([statusRow('001', 'applied'), statusRow('002', 'rolling_back', { statementsDone: 1 })]))
+    expect(d).toMatchObject({ id: 'rollback-incomplete', severity: 'critical', command: 'strata down' })
+    expect(d?.message).toContain('after 1 of 3 down statements')
   })
 
   it('a partial row resumes with up, naming the next statement; while its run holds the lock it is only info', () => {

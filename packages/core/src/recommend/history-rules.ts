@@ -29,9 +29,26 @@ export function interruptedRule(ctx: RuleContext): Recommendation[] {
   const edited = new Set(issuesOf(ctx).filter((i) => i.code === 'E_PARTIAL_EDITED').map((i) => i.version))
   const out: Recommendation[] = []
   for (const r of ctx.status.rows) {
-    if (r.state !== 'failed' && r.state !== 'partial') continue
+    if (r.state !== 'failed' && r.state !== 'partial' && r.state !== 'rolling_back') continue
     const file = ctx.path(r.file ?? r.version)
     const error = r.error ? `: ${firstLine(r.error)}` : ''
+    if (lockIsLive(ctx) && !edited.has(r.version)) {
+      out.push({ id: 'migration-in-progress', severity: 'info', version: r.version, command: ctx.cmd('lock status'),
+        message: `${file} is being ${r.state === 'rolling_back' ? 'rolled back' : 'applied'} by ${ctx.lock?.owner} (${r.statementsDone}/${r.statementsTotal} statements done)` })
+      continue
+    }
+    if (r.inFlight) {
+      // Only statements whose effect cannot be checked are marked in flight: `up`/`down` would stop for this decision.
+      out.push({ id: 'statement-in-flight', severity: 'critical', version: r.version, command: ctx.cmd(`resolve ${r.version} --applied`),
+        message: `${file}: statement ${r.statementsDone + 1} was sent by an interrupted run and whether it took effect cannot be checked. ` +
+          `Look at the data; record it with \`resolve ${r.version} --applied\` if it took effect, \`--not-applied\` if not; then rerun ${r.state === 'rolling_back' ? 'down' : 'up'}` })
+      continue
+    }
+    if (r.state === 'rolling_back') {
+      out.push({ id: 'rollback-incomplete', severity: 'critical', version: r.version, command: ctx.cmd('down'),
+        message: `${file}: a rollback stopped after ${r.statementsDone} of ${r.statementsTotal} down statements${error}; \`down\` finishes it (up is refused until then)` })
+      continue
+    }
     if (r.state === 'failed') {
       // A failed row has no applied statement, so `up` reruns the file from statement 1 (repair is not needed,
       // and would also accept the new checksum of any edited applied file).
@@ -39,9 +56,6 @@ export function interruptedRule(ctx: RuleContext): Recommendation[] {
         message: `${file} failed before any statement completed${error}. Fix the cause (the file, or the object it trips over), then rerun it` })
     } else if (edited.has(r.version)) {
       continue // reported by issueRule as partial-edited
-    } else if (lockIsLive(ctx)) {
-      out.push({ id: 'migration-in-progress', severity: 'info', version: r.version, command: ctx.cmd('lock status'),
-        message: `${file} is being applied by ${ctx.lock?.owner} (${r.statementsDone}/${r.statementsTotal} statements done)` })
     } else {
       const next = r.statementsDone + 1
       out.push({ id: 'partial-migration', severity: 'critical', version: r.version, command: ctx.cmd('up'),
@@ -74,7 +88,7 @@ export function issueRule(ctx: RuleContext): Recommendation[] {
     const file = ctx.path(i.file ?? i.version ?? '')
     const base = { severity: sev, ...(i.version ? { version: i.version } : {}) } as const
     switch (i.code) {
-      case 'W_FAILED_ROW': case 'W_PARTIAL_ROW':
+      case 'W_FAILED_ROW': case 'W_PARTIAL_ROW': case 'E_ROLLBACK_INCOMPLETE':
         break // interruptedRule, from the status rows
       case 'E_CHECKSUM_MISMATCH':
         out.push({ ...base, id: 'checksum-drift', command: ctx.cmd('repair'),
