@@ -5,8 +5,21 @@ import { Output } from './output.js'
 import { buildProgram } from './program.js'
 import type { CliOptions } from './settings.js'
 
+/**
+ * A reader that went away (`strata up | head -1`, a closed log pipe) makes writes fail with EPIPE, emitted as
+ * an 'error' event that would crash the process mid-migration, lease held. Output is best effort; the run goes on.
+ */
+function survivePipeErrors(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err
+    })
+  }
+}
+
 /** Runs the CLI; resolves to the process exit code (documented in the README). */
 export async function main(argv: readonly string[], fixedDb?: DbName): Promise<number> {
+  survivePipeErrors()
   let code = 0
   const program = buildProgram(async (fn) => {
     const opts = program.opts<CliOptions>()

@@ -11,6 +11,7 @@ export function attachProgress(m: Migrator, out: Output): void {
     live = false
   }
   m.on('file:ignored', (e) => out.log(c.dim(`ignored ${e.file}: ${e.reason}`)))
+  m.on('target:created', (e) => out.log(`created ${e.what}`))
   m.on('lock:waiting', (e) => out.log(c.yellow(`waiting for the migration lock of set "${e.set}" held by ${e.holder?.owner ?? 'another process'}…`)))
   m.on('lock:lost', (e) => out.log(c.red(e.error.message)))
   m.on('migration:start', (e) => {
@@ -23,7 +24,8 @@ export function attachProgress(m: Migrator, out: Output): void {
     process.stderr.write(c.dim(`  statement ${e.index}/${e.total || '?'} ${fmtMs(e.durationMs)}`))
     live = true
   })
-  m.on('statement:skipped', (e) => out.log(c.dim(`  statement ${e.index} skipped: ${e.reason}`)))
+  // Statements journaled as done are summed up by "resuming at statement n"; the ones resolved on resume are worth a line.
+  m.on('statement:skipped', (e) => e.reason.startsWith('already applied') || out.log(c.dim(`  statement ${e.index} skipped: ${e.reason}`)))
   m.on('migration:done', (e) => {
     clearLive()
     const wait = e.agreementWaitMs ? `, schema agreement ${fmtMs(e.agreementWaitMs)}` : ''

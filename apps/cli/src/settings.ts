@@ -71,17 +71,17 @@ export async function resolveSettings(o: CliOptions, fixedDb?: DbName, opts: { c
   const set = o.set ?? env('STRATA_SET') ?? 'default'
   const section = db === 'scylladb' ? s : c
   const dir = o.dir ?? env('STRATA_DIR') ?? section.sets?.[set]?.dir ?? `migrations/${db}`
-  const keyspace = o.keyspace ?? env('STRATA_SCYLLADB_KEYSPACE') ?? s.keyspace ?? 'strata'
+  const keyspace = o.keyspace ?? env('STRATA_SCYLLADB_KEYSPACE') ?? s.keyspace
   const replicationText = o.replication ?? env('STRATA_SCYLLADB_REPLICATION')
   const settings: Settings = {
     db,
     set,
     dir,
-    placeholders: { ...(db === 'scylladb' ? { keyspace } : {}), ...section.sets?.[set]?.placeholders, ...parseVars(o.var) },
+    placeholders: { ...(db === 'scylladb' && keyspace ? { keyspace } : {}), ...section.sets?.[set]?.placeholders, ...parseVars(o.var) },
     scylladb: {
       contactPoints: (o.contactPoints ?? env('STRATA_SCYLLADB_CONTACT_POINTS'))?.split(',').map((x) => x.trim()).filter(Boolean) ?? s.contactPoints ?? ['127.0.0.1'],
       localDataCenter: o.localDc ?? env('STRATA_SCYLLADB_LOCAL_DC') ?? s.localDataCenter ?? 'datacenter1',
-      keyspace,
+      keyspace: keyspace ?? '',
       username: env('STRATA_SCYLLADB_USERNAME') ?? s.username,
       password: env('STRATA_SCYLLADB_PASSWORD') ?? s.password,
       replication: replicationText ? parseReplication(replicationText) : (s.replication ?? { class: 'SimpleStrategy', replicationFactor: 1 }),
@@ -98,6 +98,10 @@ export async function resolveSettings(o: CliOptions, fixedDb?: DbName, opts: { c
     metricsFile: o.metricsFile,
     profile: lintProfile(o.profile ?? env('STRATA_PROFILE')),
     snapshots: o.snapshots ?? snapshotsFlag(process.env, 'STRATA_SNAPSHOTS') ?? true,
+  }
+  // No default keyspace: a typo or a forgotten flag must not migrate a keyspace nobody named.
+  if (db === 'scylladb' && !keyspace && opts.connection !== false) {
+    throw new StrataError('E_CONFIG', 'no ScyllaDB keyspace: pass --keyspace, set STRATA_SCYLLADB_KEYSPACE, or give databases.scylladb.keyspace in the config file')
   }
   if (db === 'cockroachdb' && !settings.cockroachdb.url && opts.connection !== false) {
     throw new StrataError('E_CONFIG', 'no CockroachDB URL: pass --url or set STRATA_COCKROACHDB_URL')

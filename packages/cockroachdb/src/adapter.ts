@@ -5,7 +5,7 @@ import {
   type RetryPolicy, type SchemaSnapshot, type StatementTraits, type TopologyInfo, type TransactionScope,
 } from '@strata/core'
 import { resolveConnection, type ConnectionOptions, type ResolvedConnection } from './connection-options.js'
-import { createDatabase, createSchema, MAINTENANCE_DATABASES } from './create-target.js'
+import { createDatabase, createSchema, MAINTENANCE_DATABASES, schemaExists } from './create-target.js'
 import { probeServerPool } from './probe-server.js'
 import type { Dialect, ServerInfo } from './dialect.js'
 import { PgHistoryStore, fencedWriteSql, inlineParams, isFenced, runFenced } from './history-store.js'
@@ -19,7 +19,7 @@ import { readTopology } from './topology.js'
 import { bindKnex, createKnex, type Knex } from './knex-factory.js'
 import { PgLeaseStore } from './lease-store.js'
 import { sqlRejected, sqlTraits } from './sql-traits.js'
-import { PgStatementError, isConnectionError, isSerializationFailure, toConnectionError } from './pg-errors.js'
+import { PgStatementError, classifyPgError, isConnectionError, isSerializationFailure, toConnectionError } from './pg-errors.js'
 import { tableNames, type TableNames } from './schema-tables.js'
 import { sessionSetup, sessionStatements, type SessionOptions } from './session-setup.js'
 import { splitSql } from './sql-splitter.js'
@@ -125,12 +125,27 @@ export class CockroachAdapter implements Adapter {
     return sqlRejected(err)
   }
 
+  /** Environment failures with their own codes (TLS, auth, connection, permission, resources, Strata's tables broken). */
+  classifyError(err: unknown): StrataError | undefined {
+    return classifyPgError(err, this.conn.endpoint, this.conn.secrets)
+  }
+
   /** Creates the database (via a maintenance database) and the schema if missing; safe to run concurrently. */
-  async createTarget(): Promise<void> {
+  async createTarget(): Promise<string | undefined> {
     this.assertOpen()
     // The probe already connected to this database: no maintenance connection (a TCP + SCRAM handshake) needed.
-    if (!this.databaseKnownToExist) await createDatabase(this.conn, this.opts.maintenanceDatabases ?? MAINTENANCE_DATABASES)
-    await createSchema(this.run, this.schema, this.conn)
+    const database = !this.databaseKnownToExist && (await createDatabase(this.conn, this.opts.maintenanceDatabases ?? MAINTENANCE_DATABASES))
+    this.databaseKnownToExist = true
+    const schema = await createSchema(this.run, this.schema, this.conn)
+    const made = [database ? `database ${this.conn.database}` : '', schema ? `schema ${this.schema}` : ''].filter(Boolean)
+    return made.length ? made.join(' and ') : undefined
+  }
+
+  /** What createTarget() would create: the database (when the probe did not find it) and a schema other than public. Read-only. */
+  async missingTarget(): Promise<string | undefined> {
+    this.assertOpen()
+    if (!this.databaseKnownToExist) return `database ${this.conn.database}${this.schema === 'public' ? '' : ` and schema ${this.schema}`}`
+    return this.schema === 'public' || (await schemaExists(this.run, this.schema)) ? undefined : `schema ${this.schema}`
   }
 
   /**

@@ -52,14 +52,21 @@ export async function createDatabase(conn: ResolvedConnection, candidates: reado
   }
 }
 
-/** CREATE SCHEMA IF NOT EXISTS, tolerating the same catalog race as CREATE TABLE IF NOT EXISTS. */
-export async function createSchema(run: SqlRunner, schema: string, conn: ResolvedConnection): Promise<void> {
-  if (schema === 'public') return
+/** Whether the schema exists in the connected database. */
+export async function schemaExists(run: SqlRunner, schema: string): Promise<boolean> {
+  const { rows } = await run.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [schema])
+  return rows.length > 0
+}
+
+/** CREATE SCHEMA IF NOT EXISTS, tolerating the same catalog race as CREATE TABLE IF NOT EXISTS; true when this call created it. */
+export async function createSchema(run: SqlRunner, schema: string, conn: ResolvedConnection): Promise<boolean> {
+  if (schema === 'public' || (await schemaExists(run, schema))) return false
   try {
     await run.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`)
+    return true
   } catch (err) {
     const state = sqlStateOf(err)
-    if (state === SQLSTATE.duplicateSchema || state === SQLSTATE.uniqueViolation) return
+    if (state === SQLSTATE.duplicateSchema || state === SQLSTATE.uniqueViolation) return false
     throw privilegeOr(err, `cannot create schema "${schema}"`, conn)
   }
 }

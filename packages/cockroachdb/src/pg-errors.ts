@@ -121,3 +121,40 @@ export function toConnectionError(err: unknown, endpoint: string, secrets: reado
   }
   return err
 }
+
+const TLS_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_SIGNATURE_FAILURE', 'EPROTO',
+])
+
+/** Columns of Strata's own tables: a 42703 naming one is strata_history/strata_lock/strata_snapshots changed by hand. */
+const STRATA_COLUMNS = new Set([
+  'migration_set', 'version', 'name', 'description', 'kind', 'checksum', 'status', 'statements_done', 'statements_total', 'statement_hashes',
+  'statements_started', 'call_chain', 'started_at', 'finished_at', 'rolled_back_at', 'duration_ms', 'applied_by', 'tool_version', 'error',
+  'agreement_wait_ms', 'owner', 'token', 'acquired_at', 'expires_at', 'which', 'taken_at', 'data',
+])
+
+/**
+ * A pg error as the environment failure it is, or undefined for anything else (a statement's own error):
+ * E_TLS (certificate not trusted, wrong host name; the server wants TLS), E_AUTH, E_CONNECTION, E_PERMISSION
+ * (42501, naming what), E_UNAVAILABLE (class 53: disk full, out of memory, too many connections), and
+ * E_HISTORY_CORRUPT (a column of Strata's own tables gone: 42703 naming one of them).
+ */
+export function classifyPgError(err: unknown, endpoint: string, secrets: readonly (string | undefined)[]): StrataError | undefined {
+  if (err instanceof StrataError) return err
+  const inner = (err as { cause?: unknown } | null)?.cause ?? err
+  const msg = scrubSecrets(messageOf(err), secrets).split('\n')[0] ?? ''
+  const code = (inner as { code?: unknown } | null)?.code ?? (err as { code?: unknown } | null)?.code
+  if ((typeof code === 'string' && TLS_CODES.has(code)) || /self[- ]signed certificate|unable to verify|certificate|does not support SSL|SSL off|pg_hba\.conf rejects connection .* (no encryption|SSL off)/i.test(msg)) {
+    return new StrataError('E_TLS', `TLS to ${endpoint} failed: ${msg}`, { cause: err })
+  }
+  const state = sqlStateOf(err)
+  if (isAuthError(err) || isConnectionError(err) || state === SQLSTATE.invalidCatalogName) return toConnectionError(err, endpoint, secrets) as StrataError
+  if (state === SQLSTATE.insufficientPrivilege) return new StrataError('E_PERMISSION', `permission denied on ${endpoint}: ${msg}`, { cause: err })
+  if (state?.startsWith('53')) return new StrataError('E_UNAVAILABLE', `${endpoint} cannot take the work: ${msg} (SQLSTATE ${state})`, { cause: err })
+  const column = state === '42703' ? /column "([^"]+)"/.exec(msg)?.[1] : undefined
+  if (column && STRATA_COLUMNS.has(column)) {
+    return new StrataError('E_HISTORY_CORRUPT', `Strata's own table lacks its column ${column} (dropped by hand?): add it back as it was created (the tables are in the @strata/cockroachdb README); history rows are never edited by hand`, { cause: err, details: { column } })
+  }
+  return undefined
+}

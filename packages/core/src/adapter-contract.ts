@@ -7,6 +7,7 @@
  * keep are written on it below; packages/core/README.md ("Adding a database") is the recipe, and
  * `describeAdapterConformance` in @strata/testkit checks an adapter against all of it, engine included.
  */
+import type { StrataError } from './errors.js'
 import type { AdapterLint } from './lint/lint-rule.js'
 import type { CapturedSchema, SnapshotStore } from './snapshot-types.js'
 import type { AppliedMigration, LockInfo, SchemaSnapshot } from './types.js'
@@ -183,8 +184,13 @@ export interface Adapter {
    * already exists, unauthorized) rather than leaving its outcome unknown (a timeout, a lost connection).
    */
   rejected?(err: unknown): boolean
-  /** Creates the keyspace/database if missing (AUTO_MIGRATE path). */
-  createTarget?(): Promise<void>
+  /**
+   * Creates the keyspace/database (and schema) if missing; says what it created ('keyspace app'), or undefined
+   * when everything existed. Called by `up` with createTarget only once the plan is known good. Safe concurrently.
+   */
+  createTarget?(): Promise<string | undefined>
+  /** What createTarget() would create now, or undefined when it all exists (for dry runs). Read-only. */
+  missingTarget?(): Promise<string | undefined>
   /** Before the lock: nodes up and in agreement (bounded wait). Throws E_CLUSTER_UNHEALTHY. */
   preflight?(signal?: AbortSignal): Promise<PreflightInfo>
   /** Runs one statement (placeholders substituted) and waits for agreement/jobs. One attempt. */

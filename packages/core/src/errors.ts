@@ -7,6 +7,8 @@ export const EXIT_CODES = {
   E_MIGRATION_TIMEOUT: 1,
   E_LOCK_LOST: 1,
   E_ABORTED: 1,
+  /** SIGINT/SIGTERM: 130 for SIGINT, 143 for SIGTERM (128 + the signal's number; exitCodeOf reads details.signal). */
+  E_INTERRUPTED: 130,
   E_USAGE: 2,
   E_CONFIG: 2,
   E_FILENAME: 2,
@@ -25,12 +27,20 @@ export const EXIT_CODES = {
   E_OUT_OF_ORDER: 3,
   E_PARTIAL_EDITED: 3,
   E_ROLLBACK_INCOMPLETE: 3,
+  /** Strata's own tables were changed by hand (a history column dropped): names the column and the repair. */
+  E_HISTORY_CORRUPT: 3,
   E_VALIDATION: 3,
   E_LINT: 3,
   E_LOCK_TIMEOUT: 4,
   E_CONNECTION: 5,
   E_AUTH: 5,
   E_CLUSTER_UNHEALTHY: 5,
+  /** Not enough replicas alive (or answering) for the consistency asked: quorum lost. Names the nodes down. */
+  E_UNAVAILABLE: 5,
+  /** TLS failed: the server's certificate could not be verified, its name does not match, or it wants TLS. */
+  E_TLS: 5,
+  /** The role lacks a permission (CREATE on the keyspace, SELECT/MODIFY on strata_history…), named. */
+  E_PERMISSION: 5,
   E_INCOMPATIBLE_SCHEMA: 6,
   E_DOWNGRADE_REFUSED: 6,
   E_DOCUMENT_TOO_NEW: 6,
@@ -93,8 +103,12 @@ export function isStrataError(err: unknown, code?: StrataErrorCode): err is Stra
   return err instanceof StrataError && (code === undefined || err.code === code)
 }
 
+/** Failures of the environment (network, TLS, credentials, permissions, quorum), not of a migration. */
+export const ENVIRONMENT_CODES: ReadonlySet<StrataErrorCode> = new Set(['E_CONNECTION', 'E_AUTH', 'E_TLS', 'E_PERMISSION', 'E_UNAVAILABLE', 'E_CLUSTER_UNHEALTHY'])
+
 /** Exit code for any thrown value: StrataErrors by code, anything else is a migration failure (1). */
 export function exitCodeOf(err: unknown): number {
+  if (err instanceof StrataError && err.code === 'E_INTERRUPTED' && err.details?.signal === 'SIGTERM') return 143
   return err instanceof StrataError ? err.exitCode : 1
 }
 

@@ -7,6 +7,8 @@ import type { LockInfo, PreflightInfo } from './types.js'
 export interface MigratorEvents {
   'file:ignored': { file: string; reason: string }
   preflight: PreflightInfo
+  /** The run created its keyspace/database (up with createTarget, once the plan was known good). */
+  'target:created': { what: string }
   'lock:waiting': { set: string; holder: LockInfo | null }
   'lock:acquired': { set: string; owner: string; waitedMs: number }
   'lock:released': { set: string }
@@ -63,6 +65,6 @@ export class TypedEmitter {
 }
 
 export const ALL_EVENTS: readonly MigratorEventName[] = [
-  'file:ignored', 'preflight', 'lock:waiting', 'lock:acquired', 'lock:released', 'lock:lost', 'plan', 'lint',
+  'file:ignored', 'preflight', 'target:created', 'lock:waiting', 'lock:acquired', 'lock:released', 'lock:lost', 'plan', 'lint',
   'migration:start', 'statement:done', 'statement:skipped', 'migration:done', 'migration:failed', 'migration:blocked', 'schema:version', 'snapshot:saved', 'log',
 ]

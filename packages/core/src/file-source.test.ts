@@ -35,12 +35,30 @@ describe('file source', () => {
     expect(ten?.transactional).toBe(true)
   })
 
-  it('reports other files through onIgnored, never silently', async () => {
-    const dir = await dirWith({ 'README.md': '#', '001_a.sql': 'SELECT 1;', '002_b.cql': 'SELECT 1;', '.hidden.sql': '' })
+  it('reports files that are not migrations through onIgnored, never silently', async () => {
+    const dir = await dirWith({ 'README.md': '#', '001_a.sql': 'SELECT 1;', 'notes.txt': 'x', '.hidden.sql': '' })
     const ignored: string[] = []
     const ms = await loadMigrations({ dir, dialect: 'sql', split, onIgnored: (f) => ignored.push(f) })
     expect(ms).toHaveLength(1)
-    expect(ignored.sort()).toEqual(['.hidden.sql', '002_b.cql', 'README.md'])
+    expect(ignored.sort()).toEqual(['.hidden.sql', 'README.md', 'notes.txt'])
+  })
+
+  it.each([
+    ['003_c.CQL', /extension \.CQL is not one Strata runs/],
+    ['003_c.cq', /extension \.cq is not one Strata runs/],
+    ['003_c.sql', /a \.sql file in a CQL migration set/],
+    ['003_c.txt', /extension \.txt/],
+  ])('refuses %s, which looks like a migration but would never run (nothing skipped silently)', async (name, message) => {
+    const dir = await dirWith({ '001_a.cql': 'SELECT 1;', [name]: 'SELECT 1;' })
+    await expect(loadMigrations({ dir, dialect: 'cql', split })).rejects.toMatchObject({ code: 'E_FILENAME', file: name, message: expect.stringMatching(message) })
+  })
+
+  it('refuses a file that is not valid UTF-8, naming the byte offset and line', async () => {
+    const dir = await dirWith({ '001_a.sql': 'SELECT 1;' })
+    await writeFile(join(dir, '002_b.sql'), Buffer.concat([Buffer.from("SELECT 1;\nSELECT 'caf"), Buffer.from([0xe9]), Buffer.from("';\n")]))
+    await expect(loadMigrations({ dir, dialect: 'sql', split })).rejects.toMatchObject({
+      code: 'E_FILE_UNREADABLE', message: expect.stringMatching(/002_b\.sql is not valid UTF-8: byte 0xe9 at offset 21 \(line 2\)/),
+    })
   })
 
   it.each([

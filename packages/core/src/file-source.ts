@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url'
 import { StrataError, messageOf } from './errors.js'
 import { checksumOf, hashStatement } from './hash.js'
 import type { FileDirectives, Migration, MigrationContext, MigrationKind, Statement } from './types.js'
+import { decodeUtf8 } from './utf8.js'
 import { assertOneScheme, compareVersions, isVersionString, parseVersion } from './version.js'
 
 export type SplitFn = (source: string, file: string) => { text: string; line: number }[]
@@ -46,16 +47,23 @@ const defaultIo: FileSourceIo = {
   readdir: async (dir) => readdir(dir),
   // Synchronous on purpose: fs/promises.readFile costs several thread-pool round trips per file (open, stat,
   // read, close), which made reading 100 small files ~70 ms of a ~200 ms no-op start-up; a sync read is µs.
-  readFile: async (path) => readFileSync(path, 'utf8'),
+  readFile: async (path) => decodeUtf8(readFileSync(path), path.split(/[\\/]/).at(-1) ?? path),
   importModule: importWithJiti,
 }
 
 interface ParsedName { file: string; version: string; name: string; down: boolean; ext: string }
 
+/** A name that starts like a migration (`{version}_`): such a file is never skipped quietly. */
+const LOOKS_LIKE_MIGRATION = /^[0-9][0-9.]*_/
+
 function parseName(file: string, dialect: 'cql' | 'sql', onIgnored: (f: string, r: string) => void): ParsedName | undefined {
-  if (file.startsWith('.') || file.endsWith('.d.ts') || !MIGRATION_EXT.test(file)) {
+  if (file.startsWith('.') || file.endsWith('.d.ts') || (!MIGRATION_EXT.test(file) && !LOOKS_LIKE_MIGRATION.test(file))) {
     onIgnored(file, 'not a migration file')
     return undefined
+  }
+  if (!MIGRATION_EXT.test(file)) {
+    const ext = /\.[^.]*$/.exec(file)?.[0] ?? '(none)'
+    throw new StrataError('E_FILENAME', `"${file}" looks like a migration but its extension ${ext} is not one Strata runs (lower-case .${dialect}, .ts, .js); rename it, or move it out of the migration directory`, { file })
   }
   const m = NAME.exec(file)
   if (!m || !isVersionString(m[1] as string)) {
@@ -63,8 +71,7 @@ function parseName(file: string, dialect: 'cql' | 'sql', onIgnored: (f: string, 
   }
   const ext = m[4] as string
   if ((ext === 'cql' || ext === 'sql') && ext !== dialect) {
-    onIgnored(file, `a .${ext} file in a ${dialect} migration set`)
-    return undefined
+    throw new StrataError('E_FILENAME', `"${file}" is a .${ext} file in a ${dialect.toUpperCase()} migration set: it would never run here; move it to the ${ext === 'cql' ? 'ScyllaDB' : 'CockroachDB'} set's directory`, { file })
   }
   if (m[3] && !(ext === 'cql' || ext === 'sql')) {
     throw new StrataError('E_FILENAME', `"${file}": only .${dialect} files have .down twins; a module exports down()`, { file })
@@ -162,6 +169,7 @@ export async function loadMigrations(opts: FileSourceOptions): Promise<Migration
     try {
       return await io.readFile(join(opts.dir, file))
     } catch (err) {
+      if (err instanceof StrataError) throw err
       throw new StrataError('E_FILE_UNREADABLE', `cannot read ${file}: ${messageOf(err)}`, { file, cause: err })
     }
   }

@@ -47,17 +47,29 @@ export interface MigratorOptions {
 export interface UpOptions {
   target?: string
   dryRun?: boolean
+  /**
+   * Graceful stop (interruptOnSignals().stop): once aborted, the run stops before its next statement, records
+   * where it stopped and releases its lease; `signal` then bounds the wait for the statement in flight.
+   */
+  stop?: AbortSignal
   /** Kinds to apply; the start-up hook without FORCE_MIGRATION passes ['schema']. */
   kinds?: readonly MigrationKind[]
   signal?: AbortSignal
   /** false skips lint for this run (`up --no-lint`). */
   lint?: boolean
+  /**
+   * Create the keyspace/database if missing (the CLI's default, the hook's AUTO_MIGRATE) — only once the run is
+   * known good: files loaded, plan valid, statements parsed and rendered, lint passed. A dry run reports it.
+   */
+  createTarget?: boolean
 }
 
 export interface DownOptions {
   steps?: number
   to?: string
   dryRun?: boolean
+  /** Graceful stop, as for up. */
+  stop?: AbortSignal
   signal?: AbortSignal
   /** Overrides MigratorOptions.allowDowngrade for this run (`down --allow-downgrade`). */
   allowDowngrade?: boolean
@@ -78,6 +90,8 @@ export interface RunResult {
   plan: Plan
   lockWaitMs: number
   blockedBy?: { version: string; name: string; kind: string }
+  /** What the run created first ('keyspace app'), or (dry run) would create. */
+  createdTarget?: string
 }
 
 export interface StatusReport {

@@ -14,7 +14,9 @@ import { downgradeError } from './downgrade-policy.js'
 import { recommend, type Recommendation } from './recommend/index.js'
 import { RunVersion } from './run-version.js'
 import type { Adapter, AppliedMigration, Migration, MigrationKind } from './types.js'
-import { compareRaw, compareVersions, parseVersion } from './version.js'
+import { compareRaw, compareVersions, parseVersion, parseVersionArgument } from './version.js'
+import { renderPlaceholders } from './placeholders.js'
+import { withClassifiedErrors } from './adapter-errors.js'
 import { FencedHistory } from './history/fenced-history.js'
 import { baselined, checksumRepaired, cleared, resolved, type RunStamp } from './history/transitions.js'
 import { acquireLease } from './lease/lease-keeper.js'
@@ -35,7 +37,7 @@ export class Migrator extends TypedEmitter {
   constructor(opts: MigratorOptions) {
     super()
     if (!opts.dir && !opts.migrations) throw new StrataError('E_CONFIG', 'Migrator needs a migration directory (dir) or a list of migrations')
-    this.opts = opts
+    this.opts = { ...opts, adapter: withClassifiedErrors(opts.adapter) }
     this.set = opts.set ?? 'default'
     if (!/^[A-Za-z0-9_.-]{1,64}$/.test(this.set)) throw new StrataError('E_CONFIG', `invalid migration set name "${this.set}" (letters, digits, _ . -)`)
     this.owner = opts.owner ?? newOwnerId()
@@ -123,18 +125,19 @@ export class Migrator extends TypedEmitter {
   }
 
   async up(opts: UpOptions = {}): Promise<RunResult> {
+    if (opts.target !== undefined) parseVersionArgument(opts.target, '--target')
     return this.tracked(() => this.run('up', opts, { target: opts.target, kinds: opts.kinds }))
   }
 
   async down(opts: DownOptions = {}): Promise<RunResult> {
     if (opts.steps !== undefined && (!Number.isInteger(opts.steps) || opts.steps < 1)) throw new StrataError('E_USAGE', `--steps must be a positive integer, got ${opts.steps}`)
-    if (opts.to !== undefined) parseVersion(opts.to)
+    if (opts.to !== undefined) parseVersionArgument(opts.to, '--to')
     return this.tracked(() => this.run('down', opts, { target: opts.to, steps: opts.steps }))
   }
 
   /** Records every migration up to `version` as baselined without running it (adopting an existing database). */
   async baseline(version: string, signal?: AbortSignal): Promise<string[]> {
-    const target = parseVersion(version)
+    const target = parseVersionArgument(version, 'baseline --version')
     const available = await this.load()
     if (!available.some((m) => compareVersions(m.version, target) === 0)) throw new StrataError('E_UNKNOWN_TARGET', `baseline version ${version} is not a known migration`, { version })
     return this.locked(signal, async (history) => {
@@ -178,7 +181,7 @@ export class Migrator extends TypedEmitter {
    * applied counts it done, not applied lets the next run send it again. Under the lease.
    */
   async resolve(version: string, decision: { applied: boolean }, signal?: AbortSignal): Promise<{ version: string; statement: number; applied: boolean }> {
-    const v = parseVersion(version)
+    const v = parseVersionArgument(version, 'resolve')
     const available = await this.load()
     const m = available.find((x) => compareVersions(x.version, v) === 0)
     return this.locked(signal, async (history) => {
@@ -190,6 +193,20 @@ export class Migrator extends TypedEmitter {
       await history.write(resolved(row, m, decision.applied))
       return { version: row.version, statement: row.statementsDone + 1, applied: decision.applied }
     })
+  }
+
+  /**
+   * Splits and renders every statement the plan runs (statements are split lazily): E_PARSE names the file and
+   * line, E_PLACEHOLDER the file and statement, before the lease and before the first change.
+   */
+  private checkSteps(plan: Plan): void {
+    const values = this.opts.placeholders ?? {}
+    for (const s of plan.steps) {
+      const m = s.migration
+      const statements = s.direction === 'up' ? m.statements : m.downStatements
+      const file = s.direction === 'up' ? m.file : (m.downFile ?? m.file)
+      for (const st of statements ?? []) renderPlaceholders(st.text, values, { file, version: m.version.raw, statementIndex: st.index + 1 })
+    }
   }
 
   private statusOf(available: readonly Migration[], applied: readonly AppliedMigration[]): StatusReport {
@@ -242,12 +259,14 @@ export class Migrator extends TypedEmitter {
    * that aborts when the lease is lost or the caller aborts, and always releases it. When `settled` ends the
    * wait first (another process did the work), `ifSettled` gives the result instead.
    */
-  private async locked<T>(signal: AbortSignal | undefined, fn: (history: FencedHistory, signal: AbortSignal) => Promise<T>, wait: { settled?: () => Promise<boolean>; ifSettled?: () => T } = {}): Promise<T> {
+  private async locked<T>(signal: AbortSignal | undefined, fn: (history: FencedHistory, signal: AbortSignal) => Promise<T>, wait: { settled?: () => Promise<boolean>; ifSettled?: () => T; stop?: AbortSignal } = {}): Promise<T> {
     const a = this.opts.adapter
     await a.lock.ensure()
     const t0 = Date.now()
+    // A graceful stop while waiting for the lease ends the wait at once: nothing is in flight yet.
+    const waitSignal = wait.stop ? AbortSignal.any([wait.stop, ...(signal ? [signal] : [])]) : signal
     const lease = await acquireLease({
-      store: a.lock, set: this.set, owner: this.owner, ttlMs: this.lockTtlMs, waitMs: this.opts.lockWaitMs ?? 120_000, signal,
+      store: a.lock, set: this.set, owner: this.owner, ttlMs: this.lockTtlMs, waitMs: this.opts.lockWaitMs ?? 120_000, signal: waitSignal,
       settled: wait.settled, clock: this.opts.clock,
       onWaiting: (holder) => this.emit('lock:waiting', { set: this.set, holder }),
       onLost: (error) => this.emit('lock:lost', { set: this.set, error }),
@@ -259,14 +278,14 @@ export class Migrator extends TypedEmitter {
     this.emit('lock:acquired', { set: this.set, owner: this.owner, waitedMs: Date.now() - t0 })
     const runSignal = signal ? AbortSignal.any([signal, lease.lost]) : lease.lost
     try {
-      return await fn(new FencedHistory(a.history, lease), runSignal)
+      return await fn(new FencedHistory(a.history, lease, a.classifyError?.bind(a)), runSignal)
     } finally {
       await lease.release()
       this.emit('lock:released', { set: this.set })
     }
   }
 
-  private async run(direction: 'up' | 'down', opts: { dryRun?: boolean; signal?: AbortSignal; lint?: boolean; allowDowngrade?: boolean }, input: { target?: string; steps?: number; kinds?: readonly MigrationKind[] }): Promise<RunResult> {
+  private async run(direction: 'up' | 'down', opts: { dryRun?: boolean; signal?: AbortSignal; stop?: AbortSignal; lint?: boolean; allowDowngrade?: boolean; createTarget?: boolean }, input: { target?: string; steps?: number; kinds?: readonly MigrationKind[] }): Promise<RunResult> {
     const available = await this.load()
     const lint = direction === 'up' && opts.lint !== false ? RunLint.create(available, this.opts.adapter, this.opts.lint, this) : undefined
     const allowDowngrade = opts.allowDowngrade ?? this.opts.allowDowngrade ?? false
@@ -275,9 +294,10 @@ export class Migrator extends TypedEmitter {
       const plan = computePlan({ available, applied, direction, ...input, options: this.planOptions() })
       const err = planError(plan) ?? downgradeError(plan, applied, this.set, allowDowngrade)
       if (err) throw err
-      parseSteps(plan)
+      this.checkSteps(plan)
       lint?.check(plan)
-      return { direction, dryRun: true, steps: [], plan, lockWaitMs: 0, blockedBy: blocked(plan) }
+      const missing = opts.createTarget && plan.steps.length ? await this.opts.adapter.missingTarget?.() : undefined
+      return { direction, dryRun: true, steps: [], plan, lockWaitMs: 0, blockedBy: blocked(plan), ...(missing ? { createdTarget: missing } : {}) }
     }
     // A read outside the lease, for a plan that needs no lock. Any failure of it (e.g. Cassandra's "Unknown CF"
     // while another process is creating the history table) just means: take the locked path, which reads again.
@@ -296,13 +316,19 @@ export class Migrator extends TypedEmitter {
     const early = await peek()
     // No lock, no preflight and no table DDL for a no-op run (every deploy and every boot pays for those).
     if (settledPlan(early)) return nothingToDo(early)
-    // A syntax error in any file this run would apply stops it here, before preflight, lock and the first change.
-    if (early) parseSteps(early)
+    // A syntax error or an unknown placeholder in any file this run would apply stops it here, before preflight,
+    // lock and the first change.
+    if (early) this.checkSteps(early)
     // Refused by lint: before preflight and lock (checked again under the lease, where the plan is final).
     if (early && !planError(early)) lint?.check(early)
     // The downgrade policy refuses before preflight and lock (and again under the lease, on the final plan).
     const refused = early && peeked && !planError(early) ? downgradeError(early, peeked, this.set, allowDowngrade) : undefined
     if (refused) throw refused
+    const planErr = early ? planError(early) : undefined
+    if (planErr) throw planErr
+    // The keyspace/database is created only now that the run is known good, and the run says so.
+    const createdTarget = opts.createTarget ? await this.opts.adapter.createTarget?.() : undefined
+    if (createdTarget) this.emit('target:created', { what: createdTarget })
     if (this.opts.adapter.preflight) this.emit('preflight', await this.opts.adapter.preflight(opts.signal))
     const t0 = Date.now()
     let lockWaitMs = 0
@@ -319,7 +345,7 @@ export class Migrator extends TypedEmitter {
       this.emit('plan', { direction, versions: plan.steps.map((s) => s.migration.version.raw), issues: plan.issues })
       const err = planError(plan) ?? downgradeError(plan, applied, this.set, allowDowngrade)
       if (err) throw err
-      parseSteps(plan)
+      this.checkSteps(plan)
       lint?.check(plan)
       const steps: StepResult[] = []
       // Backup before migration: the schema before the run's first migration, then after each applied one
@@ -332,11 +358,12 @@ export class Migrator extends TypedEmitter {
       let lastApplied: string | undefined
       try {
         for (const [i, step] of plan.steps.entries()) {
+          if (opts.stop?.aborted) throw opts.stop.reason
           const limit = this.opts.migrationTimeoutMs
           const stepSignal = limit ? AbortSignal.any([signal, timeoutSignal(limit, step.migration)]) : signal
           steps.push(await runStep(step, {
             adapter: this.opts.adapter, history, emitter: this, set: this.set, placeholders: this.opts.placeholders ?? {},
-            signal: stepSignal, now: this.now, stamp: stamp(),
+            signal: stepSignal, stop: opts.stop, now: this.now, stamp: stamp(),
           }))
           lastApplied = step.migration.version.raw
           if (snapshots.active && (each || i === plan.steps.length - 1)) await snapshots.take(lastApplied, 'after')
@@ -349,15 +376,11 @@ export class Migrator extends TypedEmitter {
       }
       const b = blocked(plan)
       if (b) this.emit('migration:blocked', b)
-      return { direction, dryRun: false, steps, plan, lockWaitMs, blockedBy: b }
-    }, { settled, ifSettled: () => ({ ...nothingToDo(last as Plan), lockWaitMs: Date.now() - t0 }) })
+      return { direction, dryRun: false, steps, plan, lockWaitMs, blockedBy: b, ...(createdTarget ? { createdTarget } : {}) }
+    }, { settled, ifSettled: () => ({ ...nothingToDo(last as Plan), lockWaitMs: Date.now() - t0 }), stop: opts.stop })
   }
 }
 
-/** Splits every file the plan runs (statements are split lazily): throws E_PARSE naming the file and line. */
-function parseSteps(plan: Plan): void {
-  for (const s of plan.steps) void (s.direction === 'up' ? s.migration.statements : s.migration.downStatements)
-}
 
 function blocked(plan: Plan): RunResult['blockedBy'] {
   const m = plan.blockedBy

@@ -4,6 +4,7 @@ import { Migrator, type MigratorOptions } from './migrator.js'
 import type { StepResult } from './run/run-step.js'
 import type { Adapter, Migration, MigrationKind } from './types.js'
 import { readStartupFlags, type StartupFlags } from './startup-flags.js'
+import { interruptOnSignals } from './shutdown.js'
 
 export interface StartupDatabase {
   /** 'scylladb' or 'cockroachdb': also the prefix of its env overrides (SCYLLADB_AUTO_MIGRATE…). */
@@ -36,6 +37,14 @@ export interface StartupOptions {
   /** The hook's only output; defaults to console (stderr for warnings). */
   logger?: StartupLogger
   signal?: AbortSignal
+  /**
+   * While the hook runs, SIGINT/SIGTERM stop the migration gracefully (before the next statement, the one in
+   * flight given graceMs; history records where it stopped and the lease is released) and the hook rejects with
+   * E_INTERRUPTED; a second signal exits at once. Default true; false leaves signals to the app.
+   */
+  handleSignals?: boolean
+  /** Grace for the statement in flight after a signal, ms (default 10 s). */
+  graceMs?: number
   /**
    * Called with each database's Migrator before it reads anything: attach listeners, e.g. metrics
    * (`onMigrator: (m, db) => instrument(m, { registry, database: db.name })` from @strata/metrics).
@@ -70,11 +79,18 @@ export async function migrateOnStartup(opts: StartupOptions): Promise<StartupDat
   const env = opts.env ?? process.env
   const log = opts.logger ?? consoleLogger
   const results: StartupDatabaseResult[] = []
-  for (const db of opts.databases) results.push(await startOne(db, readStartupFlags(env, db.name), opts, log))
+  const interruption = opts.handleSignals === false ? undefined : interruptOnSignals({ graceMs: opts.graceMs, notify: (m) => log.warn(m) })
+  const stop = interruption?.stop
+  const signal = interruption ? AbortSignal.any([interruption.abort, ...(opts.signal ? [opts.signal] : [])]) : opts.signal
+  try {
+    for (const db of opts.databases) results.push(await startOne(db, readStartupFlags(env, db.name), { ...opts, signal }, log, stop))
+  } finally {
+    interruption?.dispose()
+  }
   return results
 }
 
-async function startOne(db: StartupDatabase, flags: StartupFlags, opts: StartupOptions, log: StartupLogger): Promise<StartupDatabaseResult> {
+async function startOne(db: StartupDatabase, flags: StartupFlags, opts: StartupOptions, log: StartupLogger, stop?: AbortSignal): Promise<StartupDatabaseResult> {
   const adapter = typeof db.adapter === 'function' ? await db.adapter() : db.adapter
   const app = db.app ?? opts.app
   const mode = flags.force ? 'force' : flags.auto ? 'auto' : 'check'
@@ -106,9 +122,9 @@ async function startOne(db: StartupDatabase, flags: StartupFlags, opts: StartupO
     }
     gate((await m.status()).current, false)
     if (mode !== 'check') {
-      if (adapter.createTarget) await adapter.createTarget()
       const kinds: MigrationKind[] = mode === 'force' ? ['schema', 'data'] : ['schema']
-      const run = await m.up({ kinds, signal: opts.signal })
+      const run = await m.up({ kinds, signal: opts.signal, stop, createTarget: true })
+      if (run.createdTarget) log.info(`${db.name}: created ${run.createdTarget}`)
       result.applied = run.steps
       if (run.steps.length) log.info(`${db.name}: applied ${run.steps.map((s) => s.version).join(', ')}`)
       if (run.blockedBy) warn(`data migration ${run.blockedBy.version} ${run.blockedBy.name} is pending; set FORCE_MIGRATION=true (or ${db.name.toUpperCase()}_FORCE_MIGRATION) to apply it`)

@@ -28,6 +28,15 @@ export function parseVersion(raw: string, file?: string): Version {
   })
 }
 
+/** A version given on the command line (--target, --to, baseline, resolve): E_USAGE naming the option when it is not one. */
+export function parseVersionArgument(raw: string, what: string): Version {
+  try {
+    return parseVersion(raw)
+  } catch {
+    throw new StrataError('E_USAGE', `${what} "${raw}" is not a version: versions look like 001, 20251130120000 or 1.2.0`, { version: raw })
+  }
+}
+
 /** Numeric comparison: '1.10.0' > '1.9.0', '010' > '9'; missing semver parts count as 0. */
 export function compareVersions(a: Version, b: Version): number {
   const n = Math.max(a.parts.length, b.parts.length)

@@ -1,6 +1,7 @@
 import type { ConnectionOptions } from 'node:tls'
 import cassandra from 'cassandra-driver'
 import type { Client, ClientOptions } from 'cassandra-driver'
+import { StrataError } from '@strata/core'
 import { toConnectError } from './driver-errors.js'
 import type { CqlConsistency, CqlSerialConsistency, ResolvedOptions } from './options.js'
 
@@ -63,16 +64,43 @@ export function describeTarget(o: ResolvedOptions): string {
 }
 
 /**
- * Opens the driver: one control connection plus a pool per local node. Failures become E_CONNECTION or
- * E_AUTH with the password scrubbed from every message; the half-open client is shut down.
+ * Closes what a failed connect left open. cassandra-driver's shutdown() returns at once when connect() never
+ * succeeded (lib/client.js `_shutdown`: `if (!this.hosts || !this.connected) return`), leaving the control
+ * connection's socket open, so the process never exits (seen with a wrong localDataCenter).
+ */
+async function closeHalfOpen(client: Client): Promise<void> {
+  await client.shutdown().catch(() => {})
+  const cc = (client as unknown as { controlConnection?: { shutdown(): void; reset(): Promise<void>; connection?: { close(): unknown } } }).controlConnection
+  try {
+    cc?.shutdown()
+    await cc?.reset()
+    cc?.connection?.close()
+  } catch {
+    // Best effort: nothing more to close.
+  }
+}
+
+/**
+ * Opens the driver: one control connection plus a pool per local node, within connectTimeoutMs per contact
+ * point: the socket timeout alone does not bound a node that accepts the connection and never answers the
+ * protocol handshake (that waited the request timeout, 60–90 s). Failures become E_CONNECTION or E_AUTH with
+ * the password scrubbed from every message; the half-open client is closed.
  */
 export async function connectClient(o: ResolvedOptions): Promise<Client> {
   const client = new cassandra.Client(clientOptions(o))
+  const limitMs = o.connectTimeoutMs * Math.max(1, o.contactPoints.length) + 1_000
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StrataError('E_CONNECTION',
+      `cannot connect to ${describeTarget(o)}: no answer to the protocol handshake within ${limitMs} ms (connect timeout ${o.connectTimeoutMs} ms per contact point)`)), limitMs)
+  })
   try {
-    await client.connect()
+    await Promise.race([client.connect(), deadline])
     return client
   } catch (err) {
-    await client.shutdown().catch(() => {})
+    await closeHalfOpen(client)
     throw toConnectError(err, describeTarget(o), [o.password])
+  } finally {
+    clearTimeout(timer)
   }
 }

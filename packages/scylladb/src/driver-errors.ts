@@ -93,3 +93,79 @@ function connectionMessage(err: unknown): string {
   }
   return messageOf(err)
 }
+
+const TLS_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_SIGNATURE_FAILURE',
+  'EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+])
+
+/** A TLS handshake failure (certificate not trusted, wrong host name, expired; or TLS spoken to a plaintext port). */
+export function tlsFailure(err: unknown): string | undefined {
+  for (const e of [err, ...innerErrorsOf(err)]) {
+    const code = (e as { code?: unknown } | null)?.code
+    if (typeof code === 'string' && TLS_CODES.has(code)) return messageOf(e).split('\n')[0]
+    if (/certificate|self[- ]signed|SSL routines|TLS/i.test(messageOf(e)) && !(e instanceof errors.ResponseError)) return messageOf(e).split('\n')[0]
+  }
+  return undefined
+}
+
+/** Columns of Strata's own tables (strata_history with its lease, strata_snapshots): an "Undefined column" naming one is a table changed by hand. */
+const STRATA_COLUMNS = new Set([
+  'migration_set', 'version', 'name', 'description', 'kind', 'checksum', 'status', 'statements_done', 'statements_total', 'statement_hashes',
+  'statements_started', 'call_chain', 'started_at', 'finished_at', 'rolled_back_at', 'duration_ms', 'applied_by', 'tool_version', 'error',
+  'agreement_wait_ms', 'lease_owner', 'lease_token', 'lease_acquired_at', 'lease_expires_at', 'which', 'taken_at', 'data',
+])
+
+export interface ClassifyContext {
+  client: { hosts: { values(): { address: string; datacenter: string; isUp(): boolean }[] } }
+  /** Where we connect, for messages. */
+  where: string
+  secrets: readonly (string | undefined)[]
+}
+
+const CONSISTENCY_NAMES = Object.fromEntries(Object.entries(types.consistencies).map(([name, n]) => [n, name.replace(/([A-Z])/g, '_$1').toUpperCase()]))
+
+/** Nodes the driver sees as down, for messages. */
+function downNodes(ctx: ClassifyContext): string {
+  const down = ctx.client.hosts.values().filter((h) => !h.isUp()).map((h) => `${h.address} (${h.datacenter})`)
+  return down.length ? `; nodes down: ${down.join(', ')}` : ''
+}
+
+/**
+ * A driver error as the environment failure it is, or undefined for anything else (a statement's own error):
+ * E_AUTH, E_TLS, E_CONNECTION, E_UNAVAILABLE (not enough replicas alive or answering for the consistency; names
+ * the nodes the driver sees down), E_PERMISSION (the server's "User x has no CREATE permission on …"), E_CONFIG
+ * (a replication option the server refused), E_HISTORY_CORRUPT (a column of strata_history missing).
+ */
+export function classifyCqlError(err: unknown, ctx: ClassifyContext): StrataError | undefined {
+  if (err instanceof StrataError) return err
+  const clean = scrubError(err, ctx.secrets)
+  const msg = messageOf(clean).split('\n')[0] ?? ''
+  const tls = tlsFailure(clean)
+  if (tls) return new StrataError('E_TLS', `TLS to ${ctx.where} failed: ${tls}`, { cause: clean })
+  if (isAuthError(clean)) return toConnectError(clean, ctx.where, ctx.secrets) as StrataError
+  if (clean instanceof errors.NoHostAvailableError) return toConnectError(clean, ctx.where, ctx.secrets) as StrataError
+  if (clean instanceof errors.OperationTimedOutError) {
+    return new StrataError('E_UNAVAILABLE', `no answer from ${ctx.where} in time: ${msg}${downNodes(ctx)}`, { cause: clean })
+  }
+  if (!(clean instanceof errors.ResponseError)) return undefined
+  const e = clean as InstanceType<typeof errors.ResponseError> & { consistencies?: number; required?: number; alive?: number; received?: number; blockFor?: number }
+  if (e.code === codes.unavailableException) {
+    return new StrataError('E_UNAVAILABLE',
+      `not enough replicas alive for ${CONSISTENCY_NAMES[e.consistencies ?? -1] ?? 'the consistency level'}: ${e.required ?? '?'} required, ${e.alive ?? '?'} alive${downNodes(ctx)} (quorum lost: bring nodes back, or check the keyspace's replication against the nodes)`,
+      { cause: clean, details: { required: e.required, alive: e.alive } })
+  }
+  if (e.code === codes.writeTimeout || e.code === codes.readTimeout) {
+    return new StrataError('E_UNAVAILABLE', `replicas did not answer in time for ${CONSISTENCY_NAMES[e.consistencies ?? -1] ?? 'the consistency level'} (${e.received ?? '?'} of ${e.blockFor ?? '?'})${downNodes(ctx)}`, { cause: clean })
+  }
+  if (e.code === codes.unauthorized) return new StrataError('E_PERMISSION', `permission denied: ${msg}`, { cause: clean })
+  if (/Unrecognized strategy option|replication_factor|Unable to find replication strategy|datacenter/i.test(msg) && (e.code === codes.configError || e.code === codes.invalid) && /replication|strategy/i.test(msg)) {
+    return new StrataError('E_CONFIG', `the server refused the keyspace replication: ${msg}`, { cause: clean })
+  }
+  const column = /Undefined column name (\w+)/i.exec(msg)?.[1]
+  if (column && STRATA_COLUMNS.has(column)) {
+    return new StrataError('E_HISTORY_CORRUPT', `Strata's own table lacks its column ${column} (dropped by hand?): add it back as it was created (the tables are in the @strata/scylladb README); history rows are never edited by hand`, { cause: clean, details: { column } })
+  }
+  return undefined
+}

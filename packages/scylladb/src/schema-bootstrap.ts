@@ -68,9 +68,9 @@ export async function ensureTable(ctx: BootstrapContext, keyspace: string, table
     await waitForAgreement(ctx.client, { localDataCenter: ctx.localDataCenter, timeoutMs: ctx.agreementTimeoutMs, failOnDownNode: false })
   } else {
     // The same window applies to a keyspace created a moment ago by another process.
-    await retryWhileMissing(ctx, () => runBootstrapDdl(ctx, ddl))
+    await whileMissing(ctx, () => runBootstrapDdl(ctx, ddl))
   }
-  await retryWhileMissing(ctx, () => ctx.client.execute(`SELECT * FROM ${quoteId(keyspace)}.${quoteId(table)} LIMIT 1`, [], { prepare: false, consistency: ONE }))
+  await whileMissing(ctx, () => ctx.client.execute(`SELECT * FROM ${quoteId(keyspace)}.${quoteId(table)} LIMIT 1`, [], { prepare: false, consistency: ONE }))
 }
 
 /**
@@ -79,7 +79,7 @@ export async function ensureTable(ctx: BootstrapContext, keyspace: string, table
  * process's CREATE is still being applied gets "table … does not exist" (or "Unknown CF", see isMissingTable)
  * on its next statement (seen with 10 concurrent starts on one node). Bounded by the agreement timeout.
  */
-async function retryWhileMissing(ctx: BootstrapContext, op: () => Promise<unknown>): Promise<void> {
+export async function whileMissing(ctx: BootstrapContext, op: () => Promise<unknown>): Promise<void> {
   let lastError: unknown
   await pollUntil(async () => {
     try {

@@ -5,7 +5,7 @@ import {
 } from '@strata/core'
 import { connectClient, consistencyOf } from './connection.js'
 import { isDdl, splitCql } from './cql-splitter.js'
-import { isMissingTable, scrubError } from './driver-errors.js'
+import { classifyCqlError, isMissingTable, scrubError } from './driver-errors.js'
 import { CqlHistoryStore } from './history-store.js'
 import { quoteId } from './identifiers.js'
 import { introspectKeyspace } from './introspect.js'
@@ -17,7 +17,7 @@ import { CqlLeaseStore } from './lease-store.js'
 import { cqlRejected, cqlTraits } from './cql-traits.js'
 import { resolveOptions, type ResolvedOptions, type ScyllaAdapterOptions } from './options.js'
 import { waitForAgreement } from './schema-agreement.js'
-import { ensureKeyspace, type BootstrapContext } from './schema-bootstrap.js'
+import { ensureKeyspace, keyspaceExists, replicationClause, whileMissing, type BootstrapContext } from './schema-bootstrap.js'
 
 /** Handles a code migration receives (core adds `execute`, `log`, `signal`, ...). */
 export interface ScyllaCodeContext extends Record<string, unknown> {
@@ -103,12 +103,26 @@ export class ScyllaAdapter implements Adapter {
     return cqlRejected(err)
   }
 
+  /** Environment failures with their own codes (unavailable naming the nodes down, TLS, permission…). */
+  classifyError(err: unknown): StrataError | undefined {
+    return classifyCqlError(err, { client: this.client, where: `${this.o.contactPoints.join(', ')} (data center ${this.o.localDataCenter})`, secrets: [this.o.password] })
+  }
+
   /** Creates the migration keyspace if missing, with the configured replication (AUTO_MIGRATE path). */
-  async createTarget(): Promise<void> {
+  async createTarget(): Promise<string | undefined> {
     // Selected at connect: it exists, nothing to create (a system_schema read fewer on every start-up).
-    if (this.keyspaceSelected) return
-    await ensureKeyspace(this.bootstrap, this.keyspace, this.o.replication)
-    await this.selectKeyspace()
+    if (this.keyspaceSelected) return undefined
+    const created = await ensureKeyspace(this.bootstrap, this.keyspace, this.o.replication)
+    // A keyspace another process created a moment ago can be in system_schema before USE accepts it
+    // ("Keyspace '…' does not exist", seen with 10 processes racing on a missing keyspace).
+    await whileMissing(this.bootstrap, () => this.selectKeyspace())
+    return created ? `keyspace ${this.keyspace} (${replicationClause(this.o.replication)})` : undefined
+  }
+
+  /** The keyspace, when it does not exist yet. Read-only. */
+  async missingTarget(): Promise<string | undefined> {
+    if (this.keyspaceSelected || (await keyspaceExists(this.client, this.keyspace))) return undefined
+    return `keyspace ${this.keyspace} (${replicationClause(this.o.replication)})`
   }
 
   /**

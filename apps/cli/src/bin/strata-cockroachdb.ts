@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { main } from '../main.js'
+import { runMain } from '../run-main.js'
 
-process.exitCode = await main(process.argv, 'cockroachdb')
+await runMain('cockroachdb')

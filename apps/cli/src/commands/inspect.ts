@@ -9,9 +9,10 @@ function stateCell(r: StatusRow, out: Output): string {
     case 'applied': return r.checksumChanged ? c.yellow('applied (changed!)') : c.green('applied')
     case 'baselined': return c.green('baselined')
     case 'pending': return c.cyan('pending')
-    case 'partial': return c.yellow(`partial ${r.statementsDone}/${r.statementsTotal}`)
+    // A code migration's total is unknown until it ends: say what the journal knows.
+    case 'partial': return c.yellow(`partial ${r.statementsTotal ? `${r.statementsDone}/${r.statementsTotal}` : `(${r.statementsDone} statement${r.statementsDone === 1 ? '' : 's'} journaled)`}${r.inFlight ? `, statement ${r.statementsDone + 1} in flight: strata resolve` : ''}`)
     case 'failed': return c.red('failed')
-    case 'rolling_back': return c.yellow(`rolling back ${r.statementsDone}/${r.statementsTotal}`)
+    case 'rolling_back': return c.yellow(`rolling back ${r.statementsDone}/${r.statementsTotal}${r.inFlight ? `, statement ${r.statementsDone + 1} in flight: strata resolve` : ''}`)
     case 'rolled_back': return c.dim('rolled back')
     case 'missing': return c.red('missing file')
   }

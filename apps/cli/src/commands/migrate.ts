@@ -1,4 +1,4 @@
-import { renderPlaceholders, type LintFinding, type Plan, type RunResult } from '@strata/core'
+import { interruptOnSignals, renderPlaceholders, type Interruption, type LintFinding, type Plan, type RunResult } from '@strata/core'
 import { withMigrator } from '../context.js'
 import { fmtMs, type Output } from '../output.js'
 import type { Settings } from '../settings.js'
@@ -31,6 +31,7 @@ function printPlan(plan: Plan, s: Settings, out: Output): void {
 function result(r: RunResult, s: Settings): Record<string, unknown> {
   return {
     ok: true, command: r.direction, db: s.db, set: s.set, dryRun: r.dryRun, lockWaitMs: r.lockWaitMs,
+    ...(r.createdTarget ? { [r.dryRun ? 'wouldCreate' : 'created']: r.createdTarget } : {}),
     nothingToDo: !r.dryRun && r.steps.length === 0,
     plan: r.dryRun ? planDocument(r.plan, s) : undefined,
     steps: r.steps, warnings: r.plan.issues.filter((i) => i.severity === 'warning'), blockedBy: r.blockedBy,
@@ -44,13 +45,26 @@ function summary(r: RunResult, s: Settings, out: Output): void {
   out.print(`${r.direction === 'up' ? 'applied' : 'rolled back'} ${r.steps.length} migration${r.steps.length > 1 ? 's' : ''} in ${fmtMs(total)} (set "${s.set}")`)
 }
 
+/**
+ * Runs with SIGINT/SIGTERM handled: the first stops before the next statement (the run records where it stopped
+ * and releases its lease; exit 130/143), a second exits at once.
+ */
+async function interruptible<T>(out: Output, run: (i: Interruption) => Promise<T>): Promise<T> {
+  const i = interruptOnSignals({ notify: (message) => out.log(out.c.yellow(message)) })
+  try {
+    return await run(i)
+  } finally {
+    i.dispose()
+  }
+}
+
 export async function upCommand(s: Settings, out: Output, o: { target?: string; dryRun?: boolean; schemaOnly?: boolean; create?: boolean; lint?: boolean }): Promise<unknown> {
-  return withMigrator(s, out, async (m, adapter) => {
-    // Creating the keyspace/database is part of up (not of a dry run): history lives inside it.
-    if (!o.dryRun && o.create !== false && adapter.createTarget) await adapter.createTarget()
+  return withMigrator(s, out, async (m) => {
     const lint: LintFinding[] = []
     m.on('lint', (e) => lint.push(...e.findings))
-    const r = await m.up({ target: o.target, dryRun: o.dryRun, kinds: o.schemaOnly ? ['schema'] : undefined, lint: o.lint })
+    // The keyspace/database is created only once the run is known good (history lives inside it); a dry run says so.
+    const r = await interruptible(out, (i) => m.up({ target: o.target, dryRun: o.dryRun, kinds: o.schemaOnly ? ['schema'] : undefined, lint: o.lint, createTarget: o.create !== false, stop: i.stop, signal: i.abort }))
+    if (r.dryRun && r.createdTarget) out.print(`would create ${r.createdTarget}`)
     summary(r, s, out)
     return { ...result(r, s), lint }
   })
@@ -59,7 +73,7 @@ export async function upCommand(s: Settings, out: Output, o: { target?: string; 
 export async function downCommand(s: Settings, out: Output, o: { steps?: string; to?: string; dryRun?: boolean; allowDowngrade?: boolean }): Promise<unknown> {
   const steps = o.steps === undefined ? undefined : Number(o.steps)
   return withMigrator(s, out, async (m) => {
-    const r = await m.down({ steps, to: o.to, dryRun: o.dryRun, allowDowngrade: o.allowDowngrade === true })
+    const r = await interruptible(out, (i) => m.down({ steps, to: o.to, dryRun: o.dryRun, allowDowngrade: o.allowDowngrade === true, stop: i.stop, signal: i.abort }))
     summary(r, s, out)
     return result(r, s)
   })

@@ -20,6 +20,7 @@ export class AtomicRun {
 
   async run(): Promise<void> {
     const { step, env } = this
+    if (env.stop?.aborted) throw env.stop.reason
     const statements = statementsOf(step)
     const rendered = statements?.map((s) => render(env, step.migration, s.text, s.index))
     if (rendered && env.adapter.applyAtomically && (await this.oneRoundTrip(rendered))) return
@@ -77,7 +78,7 @@ export class AtomicRun {
       try {
         await raceAbort(tx.execute(text), env.signal)
       } catch (err) {
-        throw statementError(step.migration, step.direction, i, text, err)
+        throw statementError(step.migration, step.direction, i, text, err, env.adapter.classifyError?.bind(env.adapter))
       }
       this.done = i + 1
       env.emitter.emit('statement:done', { version: step.migration.version.raw, index: i + 1, total: rendered.length, durationMs: Date.now() - t0, agreementWaitMs: 0, text })
@@ -98,7 +99,7 @@ export class AtomicRun {
         try {
           await raceAbort(tx.execute(text, params), env.signal)
         } catch (err) {
-          throw statementError(m, step.direction, index, text, err)
+          throw statementError(m, step.direction, index, text, err, env.adapter.classifyError?.bind(env.adapter))
         }
         this.done = index + 1
         env.emitter.emit('statement:done', { version: m.version.raw, index: index + 1, total: 0, durationMs: 0, agreementWaitMs: 0, text })

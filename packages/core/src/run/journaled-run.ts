@@ -110,6 +110,7 @@ export class JournaledRun {
 
   private async runOne(index: number, text: string, hash: string, params: readonly unknown[] | undefined, last: boolean): Promise<void> {
     const { step, env } = this
+    if (env.stop?.aborted) throw env.stop.reason
     const m = step.migration
     const code = statementsOf(step) === undefined
     const rendered = code ? text : render(env, m, text, index)
@@ -135,7 +136,7 @@ export class JournaledRun {
     try {
       waited = atomic ? await this.runAtomically(index, rendered, params, last, chain) : await this.runAlone(index, rendered, params)
     } catch (err) {
-      throw statementError(m, step.direction, index, rendered, err)
+      throw statementError(m, step.direction, index, rendered, err, env.adapter.classifyError?.bind(env.adapter))
     }
     // A file's last statement is recorded done by the completion write right after it.
     if (!atomic && !last) await env.history.write(statementDone(env.set, this.version, index + 1, this.waitMs + waited, chain))

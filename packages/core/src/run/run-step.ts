@@ -1,4 +1,4 @@
-import { isStrataError, messageOf, type StrataError } from '../errors.js'
+import { StrataError, isStrataError, messageOf } from '../errors.js'
 import type { PlanStep } from '../plan.js'
 import { AtomicRun } from './atomic-run.js'
 import { JournaledRun } from './journaled-run.js'
@@ -23,7 +23,7 @@ export async function runStep(step: PlanStep, env: StepEnv): Promise<StepResult>
   try {
     await run.run()
   } catch (err) {
-    const error = isStrataError(err) ? err : codeError(m, step.direction, run.done, err)
+    const error = isStrataError(err, 'E_INTERRUPTED') ? interrupted(err, step, run.done, total) : isStrataError(err) ? err : codeError(m, step.direction, run.done, err)
     if (error.code !== 'E_LOCK_LOST' && !env.history.lease.lost.aborted) await recordFailure(run, error)
     emitter.emit('migration:failed', { version: m.version.raw, name: m.name, direction: step.direction, error })
     throw error
@@ -31,6 +31,16 @@ export async function runStep(step: PlanStep, env: StepEnv): Promise<StepResult>
   const durationMs = env.now().getTime() - startedAt.getTime()
   emitter.emit('migration:done', { version: m.version.raw, name: m.name, direction: step.direction, durationMs, agreementWaitMs: run.agreementWaitMs, statements: run.done })
   return { version: m.version.raw, name: m.name, direction: step.direction, statements: run.done, resumedFrom: step.resumeFrom, durationMs, agreementWaitMs: run.agreementWaitMs }
+}
+
+/** E_INTERRUPTED saying where the migration stopped and what resumes it. */
+function interrupted(err: StrataError, step: PlanStep, done: number, total: number): StrataError {
+  const m = step.migration
+  const file = step.direction === 'down' ? (m.downFile ?? m.file) : m.file
+  const where = step.atomic ? 'rolled back (it runs in one transaction)' : `stopped after statement ${done}${total ? ` of ${total}` : ''}`
+  return new StrataError('E_INTERRUPTED', `${err.message}: ${file} ${where}; rerun \`strata ${step.direction}\` to resume`, {
+    version: m.version.raw, file, details: { ...err.details, statementsDone: done }, cause: err,
+  })
 }
 
 /** A failure to record the failure is attached to the error rather than hiding it. */

@@ -16,6 +16,8 @@ export interface StepEnv {
   placeholders: Readonly<Record<string, string>>
   /** Aborts when the lease is lost, the caller aborts, or the migration timeout passes. */
   signal: AbortSignal
+  /** Graceful stop: checked before each statement (the one in flight finishes). */
+  stop?: AbortSignal
   now: () => Date
   stamp: RunStamp
 }

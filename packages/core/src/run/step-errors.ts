@@ -1,4 +1,4 @@
-import { StrataError, isStrataError, messageOf } from '../errors.js'
+import { ENVIRONMENT_CODES, StrataError, isStrataError, messageOf } from '../errors.js'
 import type { Migration } from '../types.js'
 
 /** The longest piece of a statement an error message or a history row quotes. */
@@ -12,11 +12,21 @@ export function excerpt(text: string, max = STATEMENT_EXCERPT_CHARS): string {
 
 export const fileOf = (m: Migration, direction: 'up' | 'down'): string => (direction === 'down' ? (m.downFile ?? m.file) : m.file)
 
-/** Wraps a statement failure with the file, the 1-based statement number and (an excerpt of) its text. */
-export function statementError(m: Migration, direction: 'up' | 'down', index: number, text: string, err: unknown): StrataError {
+/**
+ * Wraps a statement failure with the file, the 1-based statement number and (an excerpt of) its text. A failure
+ * of the environment (quorum lost, a permission missing, the connection gone; `classify` is the adapter's
+ * classifyError) keeps its own code, so it is never blamed on the migration.
+ */
+export function statementError(m: Migration, direction: 'up' | 'down', index: number, text: string, err: unknown, classify?: (err: unknown) => StrataError | undefined): StrataError {
   if (isStrataError(err) && err.code !== 'E_MIGRATION_FAILED') return err
   const file = fileOf(m, direction)
   const quoted = excerpt(text)
+  const env = classify?.(err)
+  if (env && ENVIRONMENT_CODES.has(env.code)) {
+    return new StrataError(env.code, `${file}: statement ${index + 1} could not run: ${env.message}`, {
+      version: m.version.raw, file, statementIndex: index + 1, statement: quoted, details: env.details, cause: err,
+    })
+  }
   return new StrataError('E_MIGRATION_FAILED', `${file}: statement ${index + 1} failed: ${messageOf(err)}\n  ${quoted.split('\n').join('\n  ')}`, {
     version: m.version.raw, file, statementIndex: index + 1, statement: quoted, cause: err,
   })
