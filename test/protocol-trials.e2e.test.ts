@@ -9,10 +9,10 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { REPO } from './support/cli.js'
 import { MODES, openTarget, type Mode, type TrialTarget } from './trials/targets.js'
-import { killTrial, measureKillWindow, pausedHolderTrial, raceTrial, type KillVariant, type Trial } from './trials/trials.js'
+import { firstDeployTrial, killTrial, measureKillWindow, pausedHolderTrial, raceTrial, type KillVariant, type Trial } from './trials/trials.js'
 
 const FULL = process.env.STRATA_TRIALS === 'full'
-const COUNTS = FULL ? { paused: 10, kills: 16, races: 100 } : { paused: 1, kills: 2, races: 2 }
+const COUNTS = FULL ? { paused: 10, kills: 16, races: 100, firstDeploys: 100 } : { paused: 1, kills: 2, races: 2, firstDeploys: 2 }
 const VARIANTS: readonly KillVariant[] = ['file', 'ts', 'down']
 
 interface Row { mode: Mode; kind: string; trials: Trial[] }
@@ -83,5 +83,11 @@ describe.each(MODES)('protocol trials on %s', (mode) => {
     const trials: Trial[] = []
     for (let i = 0; i < COUNTS.races; i++) trials.push(await raceTrial(t, `race${i}`))
     record('10 racing processes', trials)
+  })
+
+  it(`10 first deploys racing on a ${mode === 'cql' ? 'keyspace' : 'database'} that does not exist yet: ${COUNTS.firstDeploys} trial(s)`, { timeout }, async () => {
+    const trials: Trial[] = []
+    for (let i = 0; i < COUNTS.firstDeploys; i++) trials.push(await firstDeployTrial(t, `first${i}`))
+    record('10 first deploys on a missing keyspace/database', trials)
   })
 })

@@ -33,6 +33,38 @@ export interface HistoryRow {
   started: number
 }
 
+/** A keyspace/database that does not exist yet (the CLI creates it), with the same checks; drop() removes it. */
+export interface MissingTarget {
+  args: string[]
+  bumps(prefix: string, id: number): Promise<number>
+  drop(): Promise<void>
+}
+
+export async function missingTarget(mode: Mode): Promise<MissingTarget> {
+  if (mode === 'cql') {
+    const endpoint = inject('strataEndpoints').scylladb
+    const keyspace = freshKeyspaceName('firstdeploy')
+    const client = createCqlClient(endpoint)
+    await client.connect()
+    return {
+      args: ['--db', 'scylladb', '--keyspace', keyspace],
+      bumps: async (prefix, id) => Number(String((await client.execute(`SELECT n FROM ${keyspace}.${prefix}hits WHERE id = ?`, [id], { prepare: true })).first()?.get('n') ?? 0)),
+      drop: async () => {
+        await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`).catch(() => {})
+        await client.shutdown()
+      },
+    }
+  }
+  // A database name that does not exist yet: freshDatabase creates one, so take its name and drop it first.
+  const db = await freshDatabase({ prefix: 'firstdeploy' })
+  await db.drop()
+  return {
+    args: ['--db', 'cockroachdb', '--url', db.url, ...(mode === 'pg-per-statement' ? ['--force-per-statement'] : [])],
+    bumps: async (prefix, id) => Number((await sqlRows<{ n: string }>(db.url, `SELECT count(*) AS n FROM ${prefix}log WHERE v = $1`, [String(id)]))[0]?.n ?? 0),
+    drop: () => db.drop(),
+  }
+}
+
 export async function openTarget(mode: Mode): Promise<TrialTarget> {
   return mode === 'cql' ? cqlTarget() : sqlTarget(mode)
 }

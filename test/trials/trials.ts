@@ -5,7 +5,7 @@
  */
 import { spawnStrata, strata, type CliRun } from '../support/cli.js'
 import { RACE_VERSIONS, STEP_VERSIONS, effectName, prepare, raceFiles, steps, thirty, thirtySql, thirtyTs, writeDir, type Effect, type ThirtyFile } from './fixtures.js'
-import type { TrialTarget } from './targets.js'
+import { missingTarget, type TrialTarget } from './targets.js'
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 export const LEASE = '5s'
@@ -207,6 +207,29 @@ export async function raceTrial(t: TrialTarget, id: string): Promise<Trial> {
   for (const n of RACE_VERSIONS) {
     const k = await t.bumps(`${id}_`, n)
     if (k !== 1) v.push(`version ${n}'s change took effect ${k} times`)
+  }
+  return { name: id, violations: v, decisions: 0, landed: '-', durationMs: Date.now() - t0 }
+}
+
+/** Ten first deploys at once on a keyspace/database that does not exist yet: each creates it or waits, all exit 0. */
+export async function firstDeployTrial(t: TrialTarget, id: string): Promise<Trial> {
+  const t0 = Date.now()
+  const v: string[] = []
+  const target = await missingTarget(t.mode)
+  try {
+    const dir = await writeDir(t.mode, raceFiles(t.mode))
+    const args = [...target.args, '--dir', dir, '--set', id, '--var', `p=${id}_`, '--lock-ttl', LEASE, '--lock-timeout', '120s', '--json']
+    const runs = await Promise.all(Array.from({ length: 10 }, () => spawnStrata(['up', ...args]).done))
+    runs.forEach((r, i) => exitedOk(r, v, `process ${i + 1}`))
+    // CREATE KEYSPACE IF NOT EXISTS cannot say who won, so on Cassandra several may say so; at least one must.
+    const created = runs.filter((r) => r.json?.created).length
+    if (created < 1 || (t.mode !== 'cql' && created !== 1)) v.push(`${created} processes said they created the ${t.mode === 'cql' ? 'keyspace' : 'database'}`)
+    for (const n of RACE_VERSIONS) {
+      const k = await target.bumps(`${id}_`, n)
+      if (k !== 1) v.push(`version ${n}'s change took effect ${k} times`)
+    }
+  } finally {
+    await target.drop()
   }
   return { name: id, violations: v, decisions: 0, landed: '-', durationMs: Date.now() - t0 }
 }

@@ -17,6 +17,7 @@ export async function openAdapter(s: Settings): Promise<Adapter> {
       replication: s.scylladb.replication.class === 'SimpleStrategy'
         ? { class: 'SimpleStrategy', replicationFactor: s.scylladb.replication.replicationFactor ?? 1 }
         : { class: 'NetworkTopologyStrategy', dataCenters: s.scylladb.replication.dataCenters ?? {} },
+      allowDownNodes: s.scylladb.allowDownNodes,
     })
   }
   const { createCockroachAdapter } = await import('@strata/cockroachdb')

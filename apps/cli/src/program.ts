@@ -35,6 +35,7 @@ export function buildProgram(run: Runner, fixedDb?: DbName): Command {
       .option('--local-dc <name>', 'ScyllaDB local data center (env STRATA_SCYLLADB_LOCAL_DC)')
       .option('--keyspace <name>', 'ScyllaDB keyspace (env STRATA_SCYLLADB_KEYSPACE)')
       .option('--replication <spec>', 'keyspace replication when creating it: SimpleStrategy:1 or NetworkTopologyStrategy:dc1=3,dc2=3')
+      .option('--allow-down-nodes', 'migrate although nodes are down (they catch up later); the run names them in its result (env STRATA_SCYLLADB_ALLOW_DOWN_NODES)')
   }
   if (fixedDb !== 'scylladb') {
     program

@@ -13,6 +13,7 @@ export interface CliOptions {
   localDc?: string
   keyspace?: string
   replication?: string
+  allowDownNodes?: boolean
   url?: string
   forcePerStatement?: boolean
   lockTimeout?: string
@@ -30,7 +31,7 @@ export interface Settings {
   set: string
   dir: string
   placeholders: Record<string, string>
-  scylladb: { contactPoints: string[]; localDataCenter: string; keyspace: string; username?: string; password?: string; replication: Replication }
+  scylladb: { contactPoints: string[]; localDataCenter: string; keyspace: string; username?: string; password?: string; replication: Replication; allowDownNodes: boolean }
   cockroachdb: { url?: string; forcePerStatement: boolean }
   lockTtlMs: number
   lockWaitMs: number
@@ -85,6 +86,7 @@ export async function resolveSettings(o: CliOptions, fixedDb?: DbName, opts: { c
       username: env('STRATA_SCYLLADB_USERNAME') ?? s.username,
       password: env('STRATA_SCYLLADB_PASSWORD') ?? s.password,
       replication: replicationText ? parseReplication(replicationText) : (s.replication ?? { class: 'SimpleStrategy', replicationFactor: 1 }),
+      allowDownNodes: o.allowDownNodes === true || env('STRATA_SCYLLADB_ALLOW_DOWN_NODES') === 'true',
     },
     cockroachdb: {
       url: o.url ?? env('STRATA_COCKROACHDB_URL') ?? c.url,

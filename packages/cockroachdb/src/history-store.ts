@@ -50,6 +50,7 @@ const COLUMNS: Readonly<Record<keyof HistoryPatch, readonly [string, string]>> =
   appliedBy: ['applied_by', 'text'], toolVersion: ['tool_version', 'text'], error: ['error', 'text'], agreementWaitMs: ['agreement_wait_ms', 'int8'],
 }
 const FIELDS = Object.keys(COLUMNS) as (keyof HistoryPatch)[]
+const SELECT_COLUMNS = ['migration_set', 'version', ...FIELDS.map((f) => COLUMNS[f][0])].join(', ')
 
 /** States in which list() means "nothing recorded yet": no table, no schema, no database. */
 const NOT_THERE_YET: ReadonlySet<string> = new Set([SQLSTATE.undefinedTable, SQLSTATE.invalidSchemaName, SQLSTATE.invalidCatalogName])
@@ -133,7 +134,8 @@ export class PgHistoryStore implements HistoryStore {
   /** One SELECT; [] when the table (or its schema or database) does not exist yet. */
   async list(set: string): Promise<readonly AppliedMigration[]> {
     try {
-      const { rows } = await this.run.query<HistoryRow>(`SELECT * FROM ${this.t.history} WHERE migration_set = $1`, [set])
+      // Named columns, not *: a column dropped by hand must fail here (E_HISTORY_CORRUPT), not read as NaN.
+      const { rows } = await this.run.query<HistoryRow>(`SELECT ${SELECT_COLUMNS} FROM ${this.t.history} WHERE migration_set = $1`, [set])
       return rows.map(toApplied)
     } catch (err) {
       const state = sqlStateOf(err)

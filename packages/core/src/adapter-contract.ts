@@ -123,6 +123,8 @@ export interface AtomicApply {
 export interface ExecResult {
   /** Time spent waiting for schema agreement (CQL) or the schema-change job (CockroachDB), ms. */
   agreementWaitMs?: number
+  /** Nodes that were down when the statement ran (only when the adapter was told to go on with nodes down). */
+  downNodes?: readonly string[]
 }
 
 /** A transaction opened by Adapter.transaction(): statements and fenced history writes commit together. */
@@ -142,7 +144,7 @@ export interface AdapterCapabilities {
 }
 
 export interface PreflightInfo {
-  readonly nodes?: readonly { readonly address: string; readonly up: boolean; readonly schemaVersion?: string }[]
+  readonly nodes?: readonly { readonly address: string; readonly up: boolean; readonly schemaVersion?: string; readonly datacenter?: string; readonly error?: string }[]
   readonly agreementWaitMs?: number
   readonly serverVersion?: string
 }
@@ -184,6 +186,13 @@ export interface Adapter {
    * already exists, unauthorized) rather than leaving its outcome unknown (a timeout, a lost connection).
    */
   rejected?(err: unknown): boolean
+  /**
+   * An error of this database as the environment failure it is (E_CONNECTION, E_TLS, E_AUTH, E_PERMISSION,
+   * E_UNAVAILABLE naming the nodes, E_CONFIG for a refused option, E_HISTORY_CORRUPT for Strata's own tables
+   * changed by hand), or undefined when it is something else (a statement's own error). Core applies it to
+   * every error that leaves the adapter. Messages never carry secrets.
+   */
+  classifyError?(err: unknown): StrataError | undefined
   /**
    * Creates the keyspace/database (and schema) if missing; says what it created ('keyspace app'), or undefined
    * when everything existed. Called by `up` with createTarget only once the plan is known good. Safe concurrently.

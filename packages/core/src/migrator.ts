@@ -1,4 +1,4 @@
-import { StrataError } from './errors.js'
+import { ENVIRONMENT_CODES, StrataError, isStrataError } from './errors.js'
 import { TypedEmitter } from './events.js'
 import { loadMigrations } from './file-source.js'
 import { computePlan, planError, type Plan } from './plan.js'
@@ -13,7 +13,7 @@ import { validateSet, type ValidationReport } from './validate.js'
 import { downgradeError } from './downgrade-policy.js'
 import { recommend, type Recommendation } from './recommend/index.js'
 import { RunVersion } from './run-version.js'
-import type { Adapter, AppliedMigration, Migration, MigrationKind } from './types.js'
+import type { Adapter, AppliedMigration, LockInfo, Migration, MigrationKind, PreflightInfo, TopologyInfo } from './types.js'
 import { compareRaw, compareVersions, parseVersion, parseVersionArgument } from './version.js'
 import { renderPlaceholders } from './placeholders.js'
 import { withClassifiedErrors } from './adapter-errors.js'
@@ -111,11 +111,40 @@ export class Migrator extends TypedEmitter {
    */
   async recommendations(opts: RecommendationOptions = {}): Promise<Recommendation[]> {
     const a = this.opts.adapter
-    // One read of the files and of history serves both status and validation.
-    const [available, applied, lock, topology] = await Promise.all([this.load(), a.history.list(this.set), a.lock.inspect(this.set), a.topology?.()])
+    // Node health first: with a node down, what else to do waits for it (and up would be refused).
+    const nodes = await this.nodeHealth()
+    const available = await this.load()
+    const base = { set: this.set, nodes, app: opts.app, cli: opts.cli, now: this.now() }
+    let applied: readonly AppliedMigration[]
+    let lock: LockInfo | null
+    let topology: TopologyInfo | undefined
+    try {
+      // One read of the files and of history serves both status and validation.
+      ;[applied, lock, topology] = await Promise.all([a.history.list(this.set), a.lock.inspect(this.set), a.topology?.()])
+    } catch (err) {
+      if (!isStrataError(err) || !ENVIRONMENT_CODES.has(err.code)) throw err
+      return recommend({ ...base, status: { current: undefined, rows: [], issues: [] }, unreadable: { code: err.code, message: err.message } })
+    }
     const status = this.statusOf(available, applied)
     const validation = await this.validateOf(available, applied)
-    return recommend({ set: this.set, status, lock, validation, topology, app: opts.app, cli: opts.cli, now: this.now() })
+    return recommend({ ...base, status, lock, validation, topology })
+  }
+
+  /**
+   * Every node as preflight sees it (without failing on a down one); undefined for a single server. Read-only.
+   * A cluster that cannot be probed at all counts its contact as down.
+   */
+  async nodeHealth(): Promise<PreflightInfo['nodes'] | undefined> {
+    const a = this.opts.adapter
+    if (!a.preflight) return undefined
+    try {
+      return (await a.preflight()).nodes
+    } catch (err) {
+      const nodes = (isStrataError(err) ? err.details?.nodes : undefined) as PreflightInfo['nodes'] | undefined
+      if (nodes) return nodes
+      if (isStrataError(err) && ENVIRONMENT_CODES.has(err.code)) return [{ address: a.name, up: false, error: err.message.split('\n')[0] }]
+      throw err
+    }
   }
 
   /** The plan without taking the lock (dry run). */

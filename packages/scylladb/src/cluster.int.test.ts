@@ -1,14 +1,14 @@
 /**
- * Three local Cassandra nodes (127.0.0.1-3) through testkit. Heavy (three JVMs on two cores), so it lives
- * alone: it stops the single node the rest of the suite uses, runs its cluster, and restores one node after.
+ * Three local Cassandra nodes (the ring, 127.0.0.2-4) through testkit. Heavy (three more JVMs on two cores), so
+ * it lives alone. The suite's single node (127.0.0.1) keeps running untouched, with its data.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Migrator, isStrataError, type MigratorEvents } from '@strata/core'
-import { freshKeyspaceName, runningCassandraNodes, startCassandra, stopCassandra, stopNode } from '@strata/testkit'
+import { RING_GROUP, freshKeyspaceName, signalNode, startNode, startRing, stopNode, stopRing } from '@strata/testkit'
 import { createScyllaAdapter, type ScyllaAdapter } from './scylla-adapter.js'
 import { cqlEndpoint, migrationDir } from './testing/cassandra-fixture.js'
 
-const NODES = ['127.0.0.1', '127.0.0.2', '127.0.0.3']
+const NODES = RING_GROUP.indexes.map((i) => `127.0.0.${i}`)
 
 const FILES = {
   '001_accounts.cql': `CREATE TABLE \${keyspace}.accounts (id uuid PRIMARY KEY, email text);
@@ -44,15 +44,11 @@ async function settledAdapter(keyspace: string): Promise<ScyllaAdapter> {
 describe('a local 3-node cluster', () => {
   let adapter: ScyllaAdapter
   let keyspace: string
-  let restoreOne = false
 
   beforeAll(async () => {
     const ep = cqlEndpoint()
     if (ep.source !== 'local') throw new Error(`the cluster test starts testkit's local nodes; this run uses a ${ep.source} CQL endpoint`)
-    restoreOne = (await runningCassandraNodes()).length > 0
-    // A single running node would join the new ring with its data; start the cluster from scratch instead.
-    await stopCassandra()
-    await startCassandra({ nodes: 3, heap: '768M', timeoutMs: 240_000 })
+    await startRing({ heap: '768M', timeoutMs: 240_000 })
     keyspace = freshKeyspaceName('cluster')
     adapter = await settledAdapter(keyspace)
     await adapter.createTarget()
@@ -60,8 +56,7 @@ describe('a local 3-node cluster', () => {
 
   afterAll(async () => {
     await adapter?.close()
-    await stopCassandra()
-    if (restoreOne) await startCassandra({ nodes: 1, timeoutMs: 240_000 })
+    await stopRing()
   }, 600_000)
 
   it('applies migrations with every node in agreement and reports each agreement wait', async () => {
@@ -101,7 +96,8 @@ describe('a local 3-node cluster', () => {
   it('with one node stopped, up fails fast naming it, before the lock, and history is untouched', async () => {
     const files = await migrationDir({ ...FILES, '003_more.cql': `ALTER TABLE \${keyspace}.accounts ADD nickname text;\n` })
     const before = await adapter.history.list('default')
-    await stopNode(3)
+    const down = RING_GROUP.indexes.at(-1) as number
+    await stopNode(down)
     try {
       // A process that was connected when the node went down, and one that connects afterwards.
       const fresh = await createScyllaAdapter({ contactPoints: NODES.slice(0, 2), localDataCenter: cqlEndpoint().localDataCenter, keyspace })
@@ -111,7 +107,7 @@ describe('a local 3-node cluster', () => {
           const t0 = Date.now()
           const err = await m.up().catch((e: unknown) => e)
           expect(isStrataError(err, 'E_CLUSTER_UNHEALTHY'), String(err)).toBe(true)
-          expect((err as Error).message).toContain('127.0.0.3:9042')
+          expect((err as Error).message).toContain(`127.0.0.${down}:9042`)
           expect((err as Error).message).toMatch(/is down or unreachable/)
           expect(Date.now() - t0).toBeLessThan(10_000)
         }
@@ -127,4 +123,97 @@ describe('a local 3-node cluster', () => {
       await files.rm()
     }
   }, 180_000)
+
+  it('a node killed (kill -9) during a run stops it before its next DDL, naming the node; after the node is back the rerun resumes', async () => {
+    const down = RING_GROUP.indexes.at(-1) as number
+    const set = 'killed-node'
+    const tables = Array.from({ length: 30 }, (_, i) => `CREATE TABLE \${keyspace}.kn_${String(i + 1).padStart(2, '0')} (id int PRIMARY KEY)`)
+    const files = await migrationDir({ '001_thirty.cql': tables.join(';\n') + ';\n' })
+    try {
+      const m = new Migrator({ adapter, dir: files.dir, set, placeholders: { keyspace }, snapshots: false })
+      let killed = false
+      m.on('statement:done', (e) => {
+        if (e.index === 10 && !killed) {
+          killed = true
+          void signalNode(down, 'SIGKILL')
+        }
+      })
+      const err = await m.up().catch((e: unknown) => e)
+      expect(isStrataError(err, 'E_CLUSTER_UNHEALTHY'), String(err)).toBe(true)
+      expect((err as Error).message).toContain(`127.0.0.${down}:9042`)
+      const [row] = await adapter.history.list(set)
+      expect(row?.status).toBe('failed')
+      expect(row?.statementsDone).toBeGreaterThanOrEqual(10)
+      expect(row?.statementsDone).toBeLessThan(30)
+      await startNode(down)
+      const again = await settledAdapter(keyspace)
+      try {
+        const r = await new Migrator({ adapter: again, dir: files.dir, set, placeholders: { keyspace }, snapshots: false }).up()
+        expect(r.steps[0]?.statements).toBe(30)
+        const live = await again.introspect()
+        expect(live.tables.filter((t) => t.name.startsWith('kn_'))).toHaveLength(30)
+      } finally {
+        await again.close()
+      }
+    } finally {
+      await files.rm()
+    }
+  }, 300_000)
+
+  it('with --allow-down-nodes a run goes on with a node down and names it in its result', async () => {
+    const down = RING_GROUP.indexes.at(-1) as number
+    const files = await migrationDir({ '001_a.cql': `CREATE TABLE \${keyspace}.allow_a (id int PRIMARY KEY);\nCREATE TABLE \${keyspace}.allow_b (id int PRIMARY KEY);\n` })
+    await stopNode(down)
+    try {
+      const tolerant = await createScyllaAdapter({ contactPoints: NODES.slice(0, 2), localDataCenter: cqlEndpoint().localDataCenter, keyspace, allowDownNodes: true })
+      try {
+        const r = await new Migrator({ adapter: tolerant, dir: files.dir, set: 'tolerant', placeholders: { keyspace }, snapshots: false }).up()
+        expect(r.steps[0]?.downNodes).toEqual([`127.0.0.${down}:9042 (datacenter1)`])
+      } finally {
+        await tolerant.close()
+      }
+    } finally {
+      await startNode(down)
+      await files.rm()
+    }
+  }, 300_000)
+
+  it('a frozen node (SIGSTOP) fails the preflight within the probe timeout, naming it', async () => {
+    const frozen = RING_GROUP.indexes.at(-1) as number
+    const fresh = await settledAdapter(keyspace)
+    await signalNode(frozen, 'SIGSTOP')
+    try {
+      const t0 = Date.now()
+      const err = await fresh.preflight().catch((e: unknown) => e)
+      expect(isStrataError(err, 'E_CLUSTER_UNHEALTHY'), String(err)).toBe(true)
+      expect((err as Error).message).toContain(`127.0.0.${frozen}:9042`)
+      expect(Date.now() - t0).toBeLessThan(15_000)
+    } finally {
+      await signalNode(frozen, 'SIGCONT')
+      await fresh.close()
+    }
+  }, 120_000)
+
+  it('with 2 of 3 nodes down, lock and history reads fail as E_UNAVAILABLE naming the nodes, and recommendations lead with them', async () => {
+    const [, b, c] = RING_GROUP.indexes as [number, number, number]
+    await stopNode(b)
+    await stopNode(c)
+    try {
+      const m = new Migrator({ adapter, dir: (await migrationDir(FILES)).dir, placeholders: { keyspace } })
+      const err = await adapter.lock.inspect('default').catch((e: unknown) => e)
+      const classified = adapter.classifyError(err)
+      expect(classified?.code).toBe('E_UNAVAILABLE')
+      expect(classified?.message).toMatch(/not enough replicas alive for SERIAL: 2 required, 1 alive/)
+      expect(classified?.message).toContain(`127.0.0.${c}:9042`)
+      const status = await m.status().catch((e: unknown) => e)
+      expect(isStrataError(status, 'E_UNAVAILABLE'), String(status)).toBe(true)
+      const recs = await m.recommendations()
+      expect(recs[0]).toMatchObject({ id: 'nodes-down', severity: 'critical' })
+      expect(recs[0]?.message).toContain(`127.0.0.${b}:9042`)
+      expect(recs.map((r) => r.id)).not.toContain('pending-migrations')
+    } finally {
+      await startNode(b)
+      await startNode(c)
+    }
+  }, 300_000)
 })

@@ -48,8 +48,19 @@ export interface ScyllaAdapterOptions {
   agreementTimeoutMs?: number
   /** TCP connect timeout per node, ms. Default 5 000. */
   connectTimeoutMs?: number
-  /** Per-request read timeout, ms (DDL on a busy cluster can be slow). Default 60 000. */
+  /** Per-request read timeout of migration statements, ms (DDL on a busy cluster can be slow). Default 60 000. */
   requestTimeoutMs?: number
+  /**
+   * Strata's own small queries (history, lease, probes): a node that stops answering (frozen, partitioned) is
+   * given up on after this, ms, and the driver tries another node. Default 5 000.
+   */
+  probeTimeoutMs?: number
+  /**
+   * Migrate while nodes are down (preflight and the waits after each DDL then agree among the nodes that are up).
+   * Off by default: a node down before or during a run stops it, naming the node; with it, every node that was
+   * down is reported in the run's result.
+   */
+  allowDownNodes?: boolean
 }
 
 /** Options with defaults applied and validated. */
@@ -117,5 +128,7 @@ export function resolveOptions(o: ScyllaAdapterOptions): ResolvedOptions {
     agreementTimeoutMs: positiveInt('agreementTimeoutMs', o.agreementTimeoutMs ?? 30_000),
     connectTimeoutMs: positiveInt('connectTimeoutMs', o.connectTimeoutMs ?? 5_000),
     requestTimeoutMs: positiveInt('requestTimeoutMs', o.requestTimeoutMs ?? 60_000),
+    probeTimeoutMs: positiveInt('probeTimeoutMs', o.probeTimeoutMs ?? 5_000),
+    allowDownNodes: o.allowDownNodes === true,
   }
 }

@@ -16,7 +16,7 @@ import { cqlDirectives, cqlLintRules } from './lint/index.js'
 import { CqlLeaseStore } from './lease-store.js'
 import { cqlRejected, cqlTraits } from './cql-traits.js'
 import { resolveOptions, type ResolvedOptions, type ScyllaAdapterOptions } from './options.js'
-import { waitForAgreement } from './schema-agreement.js'
+import { describeNode, waitForAgreement } from './schema-agreement.js'
 import { ensureKeyspace, keyspaceExists, replicationClause, whileMissing, type BootstrapContext } from './schema-bootstrap.js'
 
 /** Handles a code migration receives (core adds `execute`, `log`, `signal`, ...). */
@@ -127,15 +127,17 @@ export class ScyllaAdapter implements Adapter {
 
   /**
    * Before the lock: every node the driver knows must be up (else E_CLUSTER_UNHEALTHY at once, naming the
-   * node) and all must agree on the schema version (waited for, bounded by agreementTimeoutMs).
+   * node, unless allowDownNodes) and all must agree on the schema version (waited for, bounded by
+   * agreementTimeoutMs). Every probe is bounded by probeTimeoutMs, so a frozen node fails it in seconds.
    */
   async preflight(signal?: AbortSignal): Promise<PreflightInfo> {
     const { waitedMs, nodes } = await waitForAgreement(this.client, {
-      localDataCenter: this.o.localDataCenter, timeoutMs: this.o.agreementTimeoutMs, failOnDownNode: true, signal,
+      localDataCenter: this.o.localDataCenter, timeoutMs: this.o.agreementTimeoutMs, probeTimeoutMs: this.o.probeTimeoutMs,
+      failOnDownNode: !this.o.allowDownNodes, signal,
     })
-    const rs = await this.client.execute('SELECT release_version FROM system.local', [], { prepare: false, isIdempotent: true })
+    const rs = await this.client.execute('SELECT release_version FROM system.local', [], { prepare: false, isIdempotent: true, readTimeout: this.o.probeTimeoutMs })
     return {
-      nodes: nodes.map((n) => ({ address: n.address, up: n.up, ...(n.schemaVersion ? { schemaVersion: n.schemaVersion } : {}) })),
+      nodes: nodes.map((n) => ({ address: n.address, datacenter: n.datacenter, up: n.up, ...(n.schemaVersion ? { schemaVersion: n.schemaVersion } : {}), ...(n.error ? { error: n.error } : {}) })),
       agreementWaitMs: waitedMs,
       serverVersion: String(rs.first()?.get('release_version') ?? 'unknown'),
     }
@@ -143,8 +145,9 @@ export class ScyllaAdapter implements Adapter {
 
   /**
    * Runs one statement (DDL unprepared; DML with parameters prepared, for exact types) at the write
-   * consistency; after a schema change waits for agreement and reports the wait. Errors keep the server's
-   * message. If agreement times out the statement itself was applied, and the error says so.
+   * consistency; after a schema change waits until every node agrees and reports the wait. A node found down
+   * then stops the run right after this statement (which took effect: the next run finds it in the schema and
+   * goes on), naming the node; with allowDownNodes the nodes that are up agree and the down ones are reported.
    */
   async execute(text: string, opts: { signal?: AbortSignal; params?: readonly unknown[] } = {}): Promise<ExecResult> {
     if (opts.signal?.aborted) throw opts.signal.reason
@@ -162,14 +165,16 @@ export class ScyllaAdapter implements Adapter {
     // request-execution.js `agreement === undefined || agreement`.)
     if (this.client.hosts.length === 1) return { agreementWaitMs: 0 }
     try {
-      const { waitedMs } = await waitForAgreement(this.client, {
-        localDataCenter: this.o.localDataCenter, timeoutMs: this.o.agreementTimeoutMs, failOnDownNode: false, signal: opts.signal,
+      const { waitedMs, nodes } = await waitForAgreement(this.client, {
+        localDataCenter: this.o.localDataCenter, timeoutMs: this.o.agreementTimeoutMs, probeTimeoutMs: this.o.probeTimeoutMs,
+        failOnDownNode: !this.o.allowDownNodes, signal: opts.signal,
       })
-      return { agreementWaitMs: waitedMs }
+      const down = nodes.filter((n) => !n.up).map(describeNode)
+      return { agreementWaitMs: waitedMs, ...(down.length ? { downNodes: down } : {}) }
     } catch (err) {
       if (!isStrataError(err, 'E_CLUSTER_UNHEALTHY')) throw err
-      throw new StrataError('E_CLUSTER_UNHEALTHY', `${err.message}; the statement was applied by its coordinator, so make it idempotent (IF NOT EXISTS / IF EXISTS) before rerunning`, {
-        statement: text, details: err.details, cause: err,
+      throw new StrataError('E_CLUSTER_UNHEALTHY', `${err.message.replace(/; every node must be up before migrating$/, '')}: the statement ran on the nodes that are up and the run stops here; bring the node back and rerun (it resumes after this statement), or pass --allow-down-nodes to go on without it`, {
+        statement: text, details: { ...err.details, statementApplied: true }, cause: err,
       })
     }
   }

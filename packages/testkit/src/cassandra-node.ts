@@ -7,6 +7,7 @@ import { finishCdsDump, planCds } from './cassandra-cds.js'
 import { ensureCassandraJars } from './cassandra-jars.js'
 import { probeCqlNode } from './cql-client.js'
 import { findCassandraJava } from './java-home.js'
+import { nodeAddress, seedsOf } from './cassandra-groups.js'
 import { stateDir } from './paths.js'
 import {
   isAlive,
@@ -44,7 +45,7 @@ export interface NodeStatus {
   logFile: string
 }
 
-export const nodeAddress = (index: number) => `127.0.0.${index}`
+export { nodeAddress } from './cassandra-groups.js'
 export const nodeDir = (index: number) => stateDir('cassandra', `node${index}`)
 const pidFile = (index: number) => path.join(nodeDir(index), 'cassandra.pid')
 /** Records the CDS temp dump a running node will write at exit (see cassandra-cds.ts). */
@@ -58,7 +59,7 @@ function spec(index: number, opts: NodeOptions): CassandraNodeSpec {
     dir: nodeDir(index),
     nativePort: CQL_PORT,
     jmxPort: JMX_BASE_PORT + index - 1,
-    seeds: opts.seeds ?? [nodeAddress(1)],
+    seeds: opts.seeds ?? seedsOf(index),
     heap: opts.heap ?? process.env.STRATA_CASSANDRA_HEAP ?? '1G',
   }
 }

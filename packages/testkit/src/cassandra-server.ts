@@ -1,8 +1,8 @@
 import { rm } from 'node:fs/promises'
+import { ALL_NODE_INDEXES, MAIN_GROUP, RING_GROUP, nodeAddress, type CassandraGroup } from './cassandra-groups.js'
 import { countPeers } from './cql-client.js'
 import {
   CQL_PORT,
-  nodeAddress,
   nodeDir,
   nodePid,
   nodeStatus,
@@ -14,11 +14,7 @@ import {
 import { sleep } from './process-utils.js'
 import { withStateLock } from './state-lock.js'
 
-export const MAX_CASSANDRA_NODES = 3
-
 export interface StartCassandraOptions {
-  /** 1 (default) or 3: node N listens on 127.0.0.N:9042. */
-  nodes?: 1 | 3
   heap?: string
   timeoutMs?: number
   log?: (line: string) => void
@@ -31,35 +27,48 @@ export interface StartCassandraResult {
   ms: number
 }
 
-/** Indexes of nodes whose process (from our pid files) is alive. */
-export async function runningCassandraNodes(): Promise<number[]> {
+/** Indexes of the group's nodes whose process (from our pid files) is alive. */
+async function runningIn(group: CassandraGroup): Promise<number[]> {
   const running: number[] = []
-  for (let i = 1; i <= MAX_CASSANDRA_NODES; i++) if ((await nodePid(i)) !== undefined) running.push(i)
+  for (const i of group.indexes) if ((await nodePid(i)) !== undefined) running.push(i)
   return running
 }
 
-/**
- * Starts local Cassandra 5.0 (1 or 3 nodes, one at a time) and waits until every node answers CQL; nodes
- * already running are reused. When no node is running at all, old node data is wiped first: a test server
- * starts empty, and a stale ring (peers of an earlier cluster) never leaks into a single-node run.
- */
-export function startCassandra(opts: StartCassandraOptions = {}): Promise<StartCassandraResult> {
-  return withStateLock(() => startCassandraLocked(opts))
+/** Whether the suite's single node (127.0.0.1) runs: `[1]` or `[]`. */
+export async function runningCassandraNodes(): Promise<number[]> {
+  return runningIn(MAIN_GROUP)
 }
 
-async function startCassandraLocked(opts: StartCassandraOptions): Promise<StartCassandraResult> {
+/** The 3-node ring's running nodes (127.0.0.2–4). */
+export async function runningRingNodes(): Promise<number[]> {
+  return runningIn(RING_GROUP)
+}
+
+/**
+ * Starts the suite's single local Cassandra 5.0 node (127.0.0.1) and waits until it answers CQL; reused when
+ * running. When it is not running, its old data is wiped first: a test server starts empty.
+ */
+export function startCassandra(opts: StartCassandraOptions = {}): Promise<StartCassandraResult> {
+  return withStateLock(() => startGroup(MAIN_GROUP, opts))
+}
+
+/**
+ * Starts the 3-node ring (127.0.0.2–4, cluster "strata-ring") for cluster and fault tests, one node at a time,
+ * and waits until gossip shows every peer. It shares nothing with the single node: that one, and its data, stay
+ * as they are.
+ */
+export function startRing(opts: StartCassandraOptions = {}): Promise<StartCassandraResult> {
+  return withStateLock(() => startGroup(RING_GROUP, opts))
+}
+
+async function startGroup(group: CassandraGroup, opts: StartCassandraOptions): Promise<StartCassandraResult> {
   const t0 = Date.now()
-  const count = opts.nodes ?? 1
-  const running = await runningCassandraNodes()
-  if (running.length === 0) {
-    for (let i = 1; i <= MAX_CASSANDRA_NODES; i++) await rm(nodeDir(i), { recursive: true, force: true })
+  if ((await runningIn(group)).length === 0) {
+    for (const i of group.indexes) await rm(nodeDir(i), { recursive: true, force: true })
   }
   const nodes: StartCassandraResult['nodes'] = []
-  for (let i = 1; i <= count; i++) {
-    // Node 1 is the seed everyone learns the ring from; listing itself makes each node a seed, and seeds
-    // never bootstrap (stream data), which an empty test ring does not need.
-    const seeds = i === 1 ? [nodeAddress(1)] : [nodeAddress(1), nodeAddress(i)]
-    const nodeOpts: NodeOptions = { seeds }
+  for (const i of group.indexes) {
+    const nodeOpts: NodeOptions = {}
     if (opts.heap) nodeOpts.heap = opts.heap
     if (opts.timeoutMs) nodeOpts.timeoutMs = opts.timeoutMs
     if (opts.log) nodeOpts.log = opts.log
@@ -67,51 +76,66 @@ async function startCassandraLocked(opts: StartCassandraOptions): Promise<StartC
     nodes.push({ index: i, ...r })
     if (r.started) opts.log?.(`cassandra node ${i}: answering CQL after ${(r.ms / 1000).toFixed(1)} s`)
   }
-  const live = await runningCassandraNodes()
-  if (live.length > 1) await waitForPeers(live.length - 1, opts.timeoutMs ?? 120_000)
+  const live = await runningIn(group)
+  if (live.length > 1) await waitForPeers(live[0] as number, live.length - 1, opts.timeoutMs ?? 120_000)
   return { contactPoints: live.map(nodeAddress), nodes, ms: Date.now() - t0 }
 }
 
-/** Waits until node 1's system.peers lists `expected` peers (gossip has propagated the ring). */
-async function waitForPeers(expected: number, timeoutMs: number): Promise<void> {
+/** Waits until the first node's system.peers lists `expected` peers (gossip has propagated the ring). */
+async function waitForPeers(first: number, expected: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs
   let seen = -1
   while (Date.now() < deadline) {
-    seen = await countPeers(nodeAddress(1), CQL_PORT).catch(() => -1)
+    seen = await countPeers(nodeAddress(first), CQL_PORT).catch(() => -1)
     if (seen >= expected) return
     await sleep(500)
   }
-  throw new Error(`node 1 sees ${seen} peers in system.peers, expected ${expected}`)
+  throw new Error(`node ${first} sees ${seen} peers in system.peers, expected ${expected}`)
+}
+
+/** Stops the suite's single node if we started it. */
+export function stopCassandra(): Promise<number[]> {
+  return withStateLock(() => stopIndexes(MAIN_GROUP.indexes))
 }
 
 /**
- * Stops every node we started, in parallel: the whole ring goes away and its data is wiped at the next
- * start, so nodes need not wait for each other's drain (a 3-node stop takes ~4 s instead of ~14 s).
+ * Stops the ring's nodes in parallel: the whole ring goes away and its data is wiped at its next start, so
+ * nodes need not wait for each other's drain.
  */
-export function stopCassandra(): Promise<number[]> {
-  return withStateLock(stopAllNodes)
+export function stopRing(): Promise<number[]> {
+  return withStateLock(() => stopIndexes(RING_GROUP.indexes))
 }
 
-async function stopAllNodes(): Promise<number[]> {
-  const indexes = Array.from({ length: MAX_CASSANDRA_NODES }, (_, i) => i + 1)
+/** Stops every local node this kit started, single node and ring. */
+export function stopAllCassandra(): Promise<number[]> {
+  return withStateLock(() => stopIndexes(ALL_NODE_INDEXES))
+}
+
+async function stopIndexes(indexes: readonly number[]): Promise<number[]> {
   const stopped = await Promise.all(indexes.map(async (i) => ((await stopCassandraNode(i)) ? i : 0)))
   return stopped.filter((i) => i > 0)
 }
 
-/** Stops one node of the cluster (e.g. to test failure handling); its data is kept for startNode(). */
+/** Stops one node (e.g. to test failure handling); its data is kept for startNode(). */
 export async function stopNode(index: number): Promise<void> {
   await withStateLock(() => stopCassandraNode(index))
 }
 
 /** Restarts one node previously stopped with stopNode() and waits until it answers CQL. */
 export async function startNode(index: number, opts: Omit<NodeOptions, 'seeds'> = {}): Promise<void> {
-  const seeds = index === 1 ? [nodeAddress(1)] : [nodeAddress(1), nodeAddress(index)]
-  await withStateLock(() => startCassandraNode(index, { ...opts, seeds }))
+  await withStateLock(() => startCassandraNode(index, opts))
 }
 
-/** Status of each of the three possible nodes. */
+/** Status of every local node (the single node first, then the ring). */
 export async function cassandraStatus(): Promise<NodeStatus[]> {
   const out: NodeStatus[] = []
-  for (let i = 1; i <= MAX_CASSANDRA_NODES; i++) out.push(await nodeStatus(i))
+  for (const i of ALL_NODE_INDEXES) out.push(await nodeStatus(i))
   return out
+}
+
+/** Sends a signal to a running node: SIGKILL for a crash, SIGSTOP/SIGCONT for a node that freezes and comes back. */
+export async function signalNode(index: number, signal: 'SIGKILL' | 'SIGSTOP' | 'SIGCONT'): Promise<void> {
+  const pid = await nodePid(index)
+  if (pid === undefined) throw new Error(`cassandra node ${index} is not running`)
+  process.kill(pid, signal)
 }

@@ -4,7 +4,8 @@
  * node:util parseArgs is enough for four verbs and a few flags; no CLI framework needed.
  */
 import { parseArgs } from 'node:util'
-import { cassandraStatus, startCassandra, startNode, stopCassandra, stopNode } from './cassandra-server.js'
+import { ALL_NODE_INDEXES } from './cassandra-groups.js'
+import { cassandraStatus, startCassandra, startNode, startRing, stopAllCassandra, stopNode } from './cassandra-server.js'
 import { markStartedByTest } from './databases.js'
 import { dynamoStatus, startDynamo, stopDynamo } from './dynamodb-server.js'
 import { ENV, localEndpoints } from './endpoints.js'
@@ -13,24 +14,27 @@ import { postgresStatus, startPostgres, stopPostgres } from './postgres-server.j
 import { liveUsers, withStateLock } from './state-lock.js'
 
 const USAGE = `usage: pnpm dbs <command>
-  start [--cassandra] [--postgres] [--dynamodb] [--cluster3] [--heap 1G]   start local servers (default: all)
+  start [--cassandra] [--postgres] [--dynamodb] [--ring] [--heap 1G]   start local servers (default: all; --ring: also the 3-node ring on 127.0.0.2-4)
   stop [--cassandra] [--postgres] [--dynamodb] [--force]                  stop the servers this kit started
   status                                                     show servers and endpoints
   env                                                        print export lines for the endpoints (eval "$(pnpm -s dbs env)")
-  node stop|start <1|2|3>                                    stop/restart one Cassandra node
+  node stop|start <1|2|3|4>                                  stop/restart one Cassandra node (1: the single node; 2-4: the ring)
 Logs and data: ${stateDir()}`
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`
 const say = (line: string) => console.log(line)
 
-async function start(flags: { cassandra?: boolean; postgres?: boolean; dynamodb?: boolean; cluster3?: boolean; heap?: string }) {
-  // --cluster3 only shapes Cassandra; without --cassandra/--postgres/--dynamodb all start.
+async function start(flags: { cassandra?: boolean; postgres?: boolean; dynamodb?: boolean; ring?: boolean; heap?: string }) {
+  // --ring only adds the 3-node ring; without --cassandra/--postgres/--dynamodb all start.
   const both = !flags.cassandra && !flags.postgres && !flags.dynamodb
   await withStateLock(async () => {
-    if (both || flags.cassandra || flags.cluster3) {
-      const r = await startCassandra({ nodes: flags.cluster3 ? 3 : 1, log: say, ...(flags.heap ? { heap: flags.heap } : {}) })
-      const fresh = r.nodes.filter((n) => n.started)
-      say(fresh.length ? `cassandra: ready in ${secs(r.ms)} (${r.contactPoints.join(', ')})` : 'cassandra: already running')
+    if (both || flags.cassandra || flags.ring) {
+      const r = await startCassandra({ log: say, ...(flags.heap ? { heap: flags.heap } : {}) })
+      say(r.nodes.some((n) => n.started) ? `cassandra: ready in ${secs(r.ms)} (${r.contactPoints.join(', ')})` : 'cassandra: already running')
+      if (flags.ring) {
+        const ring = await startRing({ log: say, ...(flags.heap ? { heap: flags.heap } : {}) })
+        say(`cassandra ring: ready (${ring.contactPoints.join(', ')})`)
+      }
       // Started or claimed by hand: test runs must leave it running.
       await markStartedByTest('cassandra', false)
     }
@@ -61,7 +65,7 @@ async function stop(flags: { cassandra?: boolean; postgres?: boolean; dynamodb?:
     }
     if (both || flags.cassandra) {
       const t0 = Date.now()
-      const nodes = await stopCassandra()
+      const nodes = await stopAllCassandra()
       await markStartedByTest('cassandra', false)
       say(nodes.length ? `cassandra: stopped node(s) ${nodes.join(', ')} in ${secs(Date.now() - t0)}` : 'cassandra: not running')
     }
@@ -110,7 +114,7 @@ async function env() {
 
 async function node(action: string | undefined, which: string | undefined) {
   const index = Number(which)
-  if (![1, 2, 3].includes(index) || (action !== 'stop' && action !== 'start')) throw new UsageError()
+  if (!ALL_NODE_INDEXES.includes(index) || (action !== 'stop' && action !== 'start')) throw new UsageError()
   const t0 = Date.now()
   await withStateLock(() => (action === 'stop' ? stopNode(index) : startNode(index, { log: say })))
   say(`cassandra node ${index}: ${action === 'stop' ? 'stopped' : 'up'} in ${secs(Date.now() - t0)}`)
@@ -126,7 +130,7 @@ async function main(argv: string[]): Promise<void> {
       cassandra: { type: 'boolean' },
       postgres: { type: 'boolean' },
       dynamodb: { type: 'boolean' },
-      cluster3: { type: 'boolean' },
+      ring: { type: 'boolean' },
       heap: { type: 'string' },
       force: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },

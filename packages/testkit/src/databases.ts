@@ -12,8 +12,6 @@ import { registerUser, unregisterUser, withStateLock } from './state-lock.js'
 export type LocalServer = 'cassandra' | 'postgres' | 'dynamodb'
 
 export interface EnsureOptions extends ResolveOptions {
-  /** Cassandra nodes when running locally: 1 (default) or 3; STRATA_CASSANDRA_NODES=3 also asks for 3. */
-  cassandraNodes?: 1 | 3
   heap?: string
   probeTimeoutMs?: number
   log?: (line: string) => void
@@ -75,9 +73,8 @@ export async function ensureDatabases(opts: EnsureOptions = {}): Promise<Ensured
     let endpoints = await resolveEndpoints(opts)
     await withStateLock(async () => {
       if (endpoints.scylladb.source === 'local') {
-        const nodes = opts.cassandraNodes ?? (process.env.STRATA_CASSANDRA_NODES === '3' ? 3 : 1)
         const wasRunning = (await runningCassandraNodes()).length > 0
-        const r = await startCassandra({ nodes, log, ...(opts.heap ? { heap: opts.heap } : {}) })
+        const r = await startCassandra({ log, ...(opts.heap ? { heap: opts.heap } : {}) })
         timings.cassandra = r.nodes.some((n) => n.started) ? r.ms : 0
         if (!wasRunning) {
           started.push('cassandra')

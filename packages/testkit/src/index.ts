@@ -7,13 +7,19 @@ import './vitest-context.js'
 export { CASSANDRA_VERSION, ensureCassandraJars, type CassandraJars } from './cassandra-jars.js'
 export { CLUSTER_NAME, LOCAL_DC } from './cassandra-config.js'
 export { CQL_PORT, nodeAddress, type NodeOptions, type NodeStatus } from './cassandra-node.js'
+export { RING_GROUP, MAIN_GROUP } from './cassandra-groups.js'
 export {
   cassandraStatus,
   runningCassandraNodes,
+  runningRingNodes,
   startCassandra,
   startNode,
+  startRing,
+  stopAllCassandra,
   stopCassandra,
   stopNode,
+  stopRing,
+  signalNode,
   type StartCassandraOptions,
   type StartCassandraResult,
 } from './cassandra-server.js'

@@ -1,4 +1,4 @@
-import { StrataError, messageOf } from '@strata/core'
+import { EXIT_CODES, StrataError, checkCompatibility, messageOf, type StrataErrorCode } from '@strata/core'
 import { withMigrator } from '../context.js'
 import { fmtDate, fmtMs, type Output } from '../output.js'
 import type { Settings } from '../settings.js'
@@ -77,34 +77,47 @@ export async function reportCommand(s: Settings, out: Output, o: { format?: stri
   })
 }
 
+interface HealthCheck { name: string; ok: boolean; detail: string; code?: StrataErrorCode }
+
+/** A check that failed on its error: the error's own code (E_UNAVAILABLE, E_PERMISSION…) decides the exit code. */
+function failed(name: string, err: unknown): HealthCheck {
+  return { name, ok: false, detail: messageOf(err).split('\n')[0] ?? '', code: err instanceof StrataError ? err.code : 'E_VALIDATION' }
+}
+
 export async function healthCommand(s: Settings, out: Output, compat: { appVersion?: string; minimumSupported?: string }): Promise<unknown> {
-  return withMigrator(s, out, async (m, adapter) => {
-    const checks: { name: string; ok: boolean; detail: string }[] = [{ name: 'connection', ok: true, detail: `connected to ${s.db}` }]
-    try {
-      const p = adapter.preflight ? await adapter.preflight() : {}
-      const nodes = p.nodes ?? []
-      checks.push({ name: 'nodes', ok: true, detail: nodes.length ? `${nodes.filter((n) => n.up).length}/${nodes.length} up, schema in agreement` : (p.serverVersion ?? 'single server') })
-    } catch (err) {
-      checks.push({ name: 'nodes', ok: false, detail: messageOf(err) })
+  return withMigrator(s, out, async (m) => {
+    const checks: HealthCheck[] = [{ name: 'connection', ok: true, detail: `connected to ${s.db}` }]
+    const nodes = await m.nodeHealth().catch((err: unknown) => { checks.push(failed('nodes', err)); return undefined })
+    if (nodes) {
+      const down = nodes.filter((n) => !n.up)
+      checks.push(down.length
+        ? { name: 'nodes', ok: false, code: 'E_CLUSTER_UNHEALTHY', detail: `${nodes.length - down.length}/${nodes.length} up; down: ${down.map((n) => `${n.address}${n.error ? ` [${n.error}]` : ''}`).join(', ')}` }
+        : { name: 'nodes', ok: true, detail: `${nodes.length}/${nodes.length} up, schema in agreement` })
     }
-    const report = await m.report()
-    const lockExpired = report.lock?.expiresAt ? report.lock.expiresAt.getTime() < Date.now() : false
-    checks.push({ name: 'lock', ok: true, detail: report.lock ? `held by ${report.lock.owner}${lockExpired ? ' (expired: the next run takes it over)' : ''}` : 'free' })
-    const broken = (report.counts.failed ?? 0) + (report.counts.partial ?? 0) + (report.counts.missing ?? 0)
-    checks.push({ name: 'history', ok: broken === 0, detail: broken ? `${broken} failed, partial or missing migration(s)` : `schema version ${report.schemaVersion ?? '(none)'}` })
-    const { checkCompatibility } = await import('@strata/core')
-    if (compat.appVersion) {
-      const c = checkCompatibility(report.schemaVersion ?? undefined, { schemaVersion: compat.appVersion, minimumSupported: compat.minimumSupported })
-      checks.push({ name: 'compatibility', ok: c.ok, detail: c.message })
+    let report: Awaited<ReturnType<typeof m.report>> | undefined
+    try {
+      report = await m.report()
+    } catch (err) {
+      checks.push(failed('history', err))
+    }
+    if (report) {
+      const lockExpired = report.lock?.expiresAt ? report.lock.expiresAt.getTime() < Date.now() : false
+      checks.push({ name: 'lock', ok: true, detail: report.lock ? `held by ${report.lock.owner}${lockExpired ? ' (expired: the next run takes it over)' : ''}` : 'free' })
+      const broken = (report.counts.failed ?? 0) + (report.counts.partial ?? 0) + (report.counts.missing ?? 0) + (report.counts.rolling_back ?? 0)
+      checks.push({ name: 'history', ok: broken === 0, ...(broken ? { code: 'E_VALIDATION' as const } : {}), detail: broken ? `${broken} failed, partial or missing migration${broken === 1 ? '' : 's'}` : `schema version ${report.schemaVersion ?? '(none)'}` })
+      if (compat.appVersion) {
+        const c = checkCompatibility(report.schemaVersion ?? undefined, { schemaVersion: compat.appVersion, minimumSupported: compat.minimumSupported })
+        checks.push({ name: 'compatibility', ok: c.ok, ...(c.ok ? {} : { code: 'E_INCOMPATIBLE_SCHEMA' as const }), detail: c.message })
+      }
     }
     const ok = checks.every((c) => c.ok)
     out.table(['check', 'status', 'detail'], checks.map((c) => [c.name, c.ok ? out.c.green('ok') : out.c.red('FAIL'), c.detail]))
-    const doc = { ok, command: 'health', db: s.db, set: s.set, checks }
+    const doc = { ok, command: 'health', db: s.db, set: s.set, checks, ...(nodes ? { nodes } : {}) }
     if (!ok) {
       out.document(doc)
-      const failed = checks.find((c) => !c.ok) as { name: string; detail: string }
-      const code = failed.name === 'nodes' ? 'E_CLUSTER_UNHEALTHY' : failed.name === 'compatibility' ? 'E_INCOMPATIBLE_SCHEMA' : 'E_VALIDATION'
-      throw new StrataError(code, `unhealthy: ${failed.name}: ${failed.detail}`, { details: { reported: true } })
+      // The environment's failure decides the exit code before the history's (5 before 3).
+      const worst = checks.filter((c) => !c.ok).sort((a, b) => EXIT_CODES[b.code ?? 'E_VALIDATION'] - EXIT_CODES[a.code ?? 'E_VALIDATION'])[0] as HealthCheck
+      throw new StrataError(worst.code ?? 'E_VALIDATION', `unhealthy: ${worst.name}: ${worst.detail}`, { details: { reported: true } })
     }
     return doc
   })

@@ -1,6 +1,7 @@
 import type { PlanIssue } from '../plan.js'
 import type { StatusRow } from '../status.js'
 import { compareRaw, nextVersion, parseVersion } from '../version.js'
+import { clusterBlocked } from './node-rules.js'
 import type { Recommendation, RuleContext } from './types.js'
 
 const firstLine = (text: string | null): string => (text ?? '').split('\n')[0] ?? ''
@@ -13,10 +14,10 @@ export function lockIsLive(ctx: RuleContext): boolean {
   return !!l && (l.expiresAt === null || l.expiresAt.getTime() > ctx.now.getTime())
 }
 
-/** Pending files: `strata up`. */
+/** Pending files: `strata up` (folded into nodes-down while up would be refused). */
 export function pendingRule(ctx: RuleContext): Recommendation[] {
   const pending = ctx.status.rows.filter((r) => r.state === 'pending')
-  if (!pending.length) return []
+  if (!pending.length || clusterBlocked(ctx)) return []
   const data = pending.some((r) => r.kind === 'data') ? ' (data migrations among them: the start-up hook applies those only with FORCE_MIGRATION)' : ''
   return [{
     id: 'pending-migrations', severity: 'warning', command: ctx.cmd('up'),

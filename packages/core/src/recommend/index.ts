@@ -1,12 +1,13 @@
 import { compatibilityRule } from './compatibility-rules.js'
 import { interruptedRule, issueRule, pendingRule } from './history-rules.js'
 import { lockRule } from './lock-rules.js'
+import { nodesRule } from './node-rules.js'
 import { topologyRule } from './topology-rules.js'
 import type { Recommendation, RecommendInput, Rule, RuleContext } from './types.js'
 
 export type { CommandStyle, Recommendation, RecommendationSeverity, RecommendInput } from './types.js'
 
-const RULES: readonly Rule[] = [interruptedRule, issueRule, lockRule, compatibilityRule, pendingRule, topologyRule]
+const RULES: readonly Rule[] = [nodesRule, interruptedRule, issueRule, lockRule, compatibilityRule, pendingRule, topologyRule]
 const RANK = { critical: 0, warning: 1, info: 2 } as const
 
 /** A shell word as typed: quoted only when it has to be. */

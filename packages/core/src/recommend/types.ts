@@ -35,6 +35,10 @@ export interface RecommendInput {
   validation?: { readonly issues: readonly PlanIssue[] }
   lock?: LockInfo | null
   topology?: TopologyInfo
+  /** Nodes as preflight saw them (CQL clusters): a node down comes first, and nothing is advised that it would refuse. */
+  nodes?: readonly { readonly address: string; readonly up: boolean; readonly error?: string }[]
+  /** The state could not be read (quorum lost, permission…): the recommendations say so instead of guessing. */
+  unreadable?: { readonly code: string; readonly message: string }
   /** The app's supported range, for the compatibility gap. */
   app?: AppSchemaRequirements
   now?: Date

@@ -24,6 +24,8 @@ import { ambiguousStatement, excerpt, fileOf, raceAbort, statementError } from '
  */
 export class JournaledRun {
   done: number
+  /** Nodes that were down while statements ran (only when the adapter was told to go on without them). */
+  readonly downNodes = new Set<string>()
   private started: number
   private chain: string | null
   private waitMs = 0
@@ -173,6 +175,11 @@ export class JournaledRun {
     env.history.lease.assertValid()
     try {
       const res = await raceAbort(env.adapter.execute(text, { signal: env.signal, params }), env.signal)
+      for (const node of res.downNodes ?? []) {
+        if (this.downNodes.has(node)) continue
+        this.downNodes.add(node)
+        env.emitter.emit('log', { level: 'warn', message: `${fileOf(this.step.migration, this.step.direction)}: statement ${index + 1} ran with ${node} down (allowed by --allow-down-nodes); that node catches up on the schema when it returns` })
+      }
       return res.agreementWaitMs ?? 0
     } catch (err) {
       // Refused by the server: it surely did not run, so it is no longer in flight.

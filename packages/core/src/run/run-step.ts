@@ -30,7 +30,8 @@ export async function runStep(step: PlanStep, env: StepEnv): Promise<StepResult>
   }
   const durationMs = env.now().getTime() - startedAt.getTime()
   emitter.emit('migration:done', { version: m.version.raw, name: m.name, direction: step.direction, durationMs, agreementWaitMs: run.agreementWaitMs, statements: run.done })
-  return { version: m.version.raw, name: m.name, direction: step.direction, statements: run.done, resumedFrom: step.resumeFrom, durationMs, agreementWaitMs: run.agreementWaitMs }
+  const down = run instanceof JournaledRun && run.downNodes.size ? { downNodes: [...run.downNodes] } : {}
+  return { version: m.version.raw, name: m.name, direction: step.direction, statements: run.done, resumedFrom: step.resumeFrom, durationMs, agreementWaitMs: run.agreementWaitMs, ...down }
 }
 
 /** E_INTERRUPTED saying where the migration stopped and what resumes it. */

@@ -30,6 +30,8 @@ export interface StepResult {
   resumedFrom: number
   durationMs: number
   agreementWaitMs: number
+  /** Nodes that were down while it ran (--allow-down-nodes). */
+  downNodes?: string[]
 }
 
 /** What an adapter without `traits` says of every statement: nothing is known, so nothing is assumed. */

@@ -1,0 +1,38 @@
+/**
+ * The local Cassandra nodes, in groups that never meet: the suite's single node (127.0.0.1, what `pnpm dbs
+ * start` and `npm run demo` use) and a 3-node ring for cluster and fault tests (127.0.0.2–4, its own cluster
+ * name, data directories and seeds). Starting or stopping the ring leaves the single node, and its data, alone.
+ */
+export interface CassandraGroup {
+  readonly name: 'main' | 'ring'
+  readonly cluster: string
+  readonly indexes: readonly number[]
+}
+
+export const MAIN_GROUP: CassandraGroup = { name: 'main', cluster: 'strata-test', indexes: [1] }
+export const RING_GROUP: CassandraGroup = { name: 'ring', cluster: 'strata-ring', indexes: [2, 3, 4] }
+export const CASSANDRA_GROUPS: readonly CassandraGroup[] = [MAIN_GROUP, RING_GROUP]
+export const ALL_NODE_INDEXES: readonly number[] = CASSANDRA_GROUPS.flatMap((g) => g.indexes)
+
+export const nodeAddress = (index: number): string => `127.0.0.${index}`
+
+export function groupOf(index: number): CassandraGroup {
+  const g = CASSANDRA_GROUPS.find((x) => x.indexes.includes(index))
+  if (!g) throw new Error(`no local Cassandra node ${index} (nodes: ${ALL_NODE_INDEXES.join(', ')})`)
+  return g
+}
+
+/** Every node of a group is a seed of it (seeds never bootstrap, which an empty test ring does not need). */
+export function seedsOf(index: number): string[] {
+  const g = groupOf(index)
+  const first = g.indexes[0] as number
+  return index === first ? [nodeAddress(first)] : [nodeAddress(first), nodeAddress(index)]
+}
+
+/** Evenly spaced Murmur3 tokens, one per node of the group: a balanced ring without token allocation work. */
+export function initialToken(index: number): string {
+  const g = groupOf(index)
+  const min = -(2n ** 63n)
+  const step = 2n ** 64n / BigInt(g.indexes.length)
+  return String(min + BigInt(g.indexes.indexOf(index)) * step)
+}
