@@ -38,10 +38,10 @@ async function present(t: TrialTarget, prefix: string, e: Effect): Promise<numbe
  * data as an operator would (the statement's effect is there or not), records it with `strata resolve`,
  * and runs the command again.
  */
-async function runDeciding(args: string[], decide: (version: string, statement: number) => Promise<boolean>, v: string[], label: string): Promise<{ run: CliRun; decisions: number }> {
+async function runDeciding(command: string[], base: string[], decide: (version: string, statement: number) => Promise<boolean>, v: string[], label: string): Promise<{ run: CliRun; decisions: number }> {
   let decisions = 0
   for (;;) {
-    const run = await strata([...args, '--json'])
+    const run = await strata([...command, ...base, '--json'])
     if (run.code !== 7) return { run, decisions }
     if (run.json?.error?.code !== 'E_AMBIGUOUS_STATEMENT' || ++decisions > 3) {
       v.push(`${label}: exit 7 without a decision to make: ${run.stdout || run.stderr}`)
@@ -49,8 +49,7 @@ async function runDeciding(args: string[], decide: (version: string, statement: 
     }
     const { version, statementIndex } = run.json.error as { version: string; statementIndex: number }
     const applied = await decide(version, statementIndex)
-    const command = args.filter((a) => a !== 'up' && a !== 'down')
-    const r = await strata(['resolve', version, applied ? '--applied' : '--not-applied', ...command, '--json'])
+    const r = await strata(['resolve', version, applied ? '--applied' : '--not-applied', ...base, '--json'])
     if (r.code !== 0) v.push(`${label}: resolve exited ${r.code}: ${r.stdout || r.stderr}`)
   }
 }
@@ -83,17 +82,20 @@ export async function pausedHolderTrial(t: TrialTarget, id: string, delayMs = 0)
   await sleep(delayMs)
   a.child.kill('SIGSTOP')
   const rows = await t.history(id)
-  const landed = rows.filter((r) => r.status !== 'applied').map((r) => `${r.version} ${r.status} ${r.done}/${r.total}${r.started > r.done ? ' (in flight)' : ''}`).join(', ') || `${rows.length} applied, next not begun`
+  // Stopped after its last migration, A has nothing left to fence: it may end with 0 (its work was done under its lease).
+  const workLeft = rows.filter((r) => r.status === 'applied').length < STEP_VERSIONS.length + 1
+  const landed = rows.filter((r) => r.status !== 'applied').map((r) => `${r.version} ${r.status} ${r.done}/${r.total}${r.started > r.done ? ' (in flight)' : ''}`).join(', ') ||
+    (workLeft ? `${rows.length} applied, next not begun` : 'after its last migration')
   const decide = async (_version: string, statement: number): Promise<boolean> => {
     const n = Number(_version)
     return statement === 3 ? (await t.bumps(`${id}_`, n)) > 0 : true
   }
-  const b = await runDeciding(['up', ...args, '--lock-timeout', '60s'], decide, v, 'B')
+  const b = await runDeciding(['up'], [...args, '--lock-timeout', '60s'], decide, v, 'B')
   exitedOk(b.run, v, 'B (the run that took over)')
   a.child.kill('SIGCONT')
   const ar = await a.done
-  if (ar.code === 0) v.push('A (the paused holder) exited 0')
-  else if (ar.json?.error?.code !== 'E_LOCK_LOST') v.push(`A exited ${ar.code} with ${ar.json?.error?.code ?? ar.stderr.split('\n')[0]}, not E_LOCK_LOST`)
+  if (ar.code === 0 && workLeft) v.push('A (the paused holder) exited 0 with work left')
+  else if (ar.code !== 0 && ar.json?.error?.code !== 'E_LOCK_LOST') v.push(`A exited ${ar.code} with ${ar.json?.error?.code ?? ar.stderr.split('\n')[0]}, not E_LOCK_LOST`)
   const c = await strata(['up', ...args, '--json'])
   if (c.code !== 0 || c.json?.nothingToDo !== true) v.push(`a later up was not a no-op: exit ${c.code}, ${c.stdout.slice(0, 200)}`)
   for (const n of STEP_VERSIONS) {
@@ -131,10 +133,10 @@ export async function measureKillWindow(t: TrialTarget, variant: KillVariant, id
   let t0 = Date.now()
   await strata(['status', ...args, '--json'])
   const startMs = Date.now() - t0
-  const command = variant === 'down' ? 'down' : 'up'
+  const command = variant === 'down' ? ['down', '--to', '001'] : ['up']
   await strata(['up', ...args, ...(variant === 'down' ? [] : ['--target', '001']), '--json'])
   t0 = Date.now()
-  const r = await strata([command, ...args, '--json'])
+  const r = await strata([...command, ...args, '--json'])
   if (r.code !== 0) throw new Error(`measuring ${variant} on ${t.mode}: exit ${r.code}: ${r.stdout || r.stderr}`)
   return { startMs, totalMs: Date.now() - t0 }
 }
@@ -150,10 +152,11 @@ export async function killTrial(t: TrialTarget, variant: KillVariant, id: string
   const prefix = `${id}_`
   const { dir, file } = await killDir(t, variant)
   const args = base(t, dir, id)
-  const command = variant === 'down' ? 'down' : 'up'
+  // `down --to 001` rolls back the 30-statement file and nothing else, whether or not the kill left it half done.
+  const command = variant === 'down' ? ['down', '--to', '001'] : ['up']
   const setup = await strata(['up', ...args, ...(variant === 'down' ? [] : ['--target', '001']), '--json'])
   exitedOk(setup, v, 'setup')
-  const p = spawnStrata([command, ...args, '--json'])
+  const p = spawnStrata([...command, ...args, '--json'])
   const timer = setTimeout(() => p.child.kill('SIGKILL'), atMs)
   const killed = await p.done
   clearTimeout(timer)
@@ -167,8 +170,8 @@ export async function killTrial(t: TrialTarget, variant: KillVariant, id: string
     const there = e ? (await present(t, prefix, e)) > 0 : false
     return variant === 'down' ? !there : there
   }
-  const rerun = await runDeciding([command, ...args], decide, v, `the first ${command} after the kill`)
-  exitedOk(rerun.run, v, `the first plain ${command} after the kill`)
+  const rerun = await runDeciding(command, args, decide, v, `the first ${command.join(' ')} after the kill`)
+  exitedOk(rerun.run, v, `the first plain ${command.join(' ')} after the kill`)
   for (const s of file.up) {
     const k = await present(t, prefix, s.effect)
     const want = variant === 'down' ? 0 : 1

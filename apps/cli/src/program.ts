@@ -24,7 +24,7 @@ export function buildProgram(run: Runner, fixedDb?: DbName): Command {
     .option('--config <file>', 'config file (default strata.config.{ts,js,json} in the working directory)')
     .option('--var <name=value>', 'placeholder value for ${name} in migration files (repeatable)', collect)
     .option('--lock-timeout <duration>', 'how long to wait for the migration lock, e.g. 120s')
-    .option('--lock-ttl <duration>', 'lease length; renewed while running, taken over after it lapses, e.g. 30s')
+    .option('--lock-ttl <duration>', 'lease length, at least 5s (default 30s): renewed every third of it while running, taken over after it lapses')
     .option('--timeout <duration>', 'per-migration time limit, e.g. 300s')
     .addOption(new Option('--profile <profile>', 'lint profile: production adds the replication rules (env STRATA_PROFILE; default development)').choices(['production', 'development']))
     .option('--metrics-file <path>', 'after the command (also a failed one), write Prometheus metrics there in the text format (node_exporter textfile collector)')

@@ -32,10 +32,13 @@ export async function statusCommand(s: Settings, out: Output): Promise<unknown> 
 }
 
 export async function historyCommand(s: Settings, out: Output): Promise<unknown> {
-  return withMigrator(s, out, async (m) => {
-    const rows = await m.history()
+  return withMigrator(s, out, async (m, adapter) => {
+    const [rows, lock] = await Promise.all([m.history(), adapter.lock.inspect(s.set)])
+    // A row left 'running' by a run whose lease has lapsed is not running: that run is gone.
+    const live = lock !== null && (lock.expiresAt === null || lock.expiresAt.getTime() > Date.now())
+    const shown = (r: AppliedMigration): string => (r.status === 'running' && !live ? 'interrupted' : r.status)
     out.table(['version', 'name', 'status', 'statements', 'started', 'finished', 'duration', 'by', 'error'], rows.map((r: AppliedMigration) => [
-      r.version, r.name, r.status, `${r.statementsDone}/${r.statementsTotal}`, fmtDate(r.startedAt), fmtDate(r.rolledBackAt ?? r.finishedAt),
+      r.version, r.name, shown(r), `${r.statementsDone}/${r.statementsTotal}`, fmtDate(r.startedAt), fmtDate(r.rolledBackAt ?? r.finishedAt),
       fmtMs(r.durationMs), r.appliedBy, (r.error ?? '').split('\n')[0]?.slice(0, 60) ?? '',
     ]))
     return { ok: true, command: 'history', db: s.db, set: s.set, rows }
