@@ -406,7 +406,7 @@ export class Migrator extends TypedEmitter {
       const b = blocked(plan)
       if (b) this.emit('migration:blocked', b)
       return { direction, dryRun: false, steps, plan, lockWaitMs, blockedBy: b, ...(createdTarget ? { createdTarget } : {}) }
-    }, { settled, ifSettled: () => ({ ...nothingToDo(last as Plan), lockWaitMs: Date.now() - t0 }), stop: opts.stop })
+    }, { settled, ifSettled: () => ({ ...nothingToDo(last as Plan), lockWaitMs: Date.now() - t0, ...(createdTarget ? { createdTarget } : {}) }), stop: opts.stop })
   }
 }
 

@@ -145,7 +145,12 @@ export function classifyCqlError(err: unknown, ctx: ClassifyContext): StrataErro
   const tls = tlsFailure(clean)
   if (tls) return new StrataError('E_TLS', `TLS to ${ctx.where} failed: ${tls}`, { cause: clean })
   if (isAuthError(clean)) return toConnectError(clean, ctx.where, ctx.secrets) as StrataError
-  if (clean instanceof errors.NoHostAvailableError) return toConnectError(clean, ctx.where, ctx.secrets) as StrataError
+  if (clean instanceof errors.NoHostAvailableError) {
+    // The driver tried every host and each answered with an error: a server's answer (unavailable,
+    // unauthorized…) says more than "no host available".
+    const answered = innerErrorsOf(clean).find((e) => e instanceof errors.ResponseError)
+    return (answered ? classifyCqlError(answered, ctx) : undefined) ?? (toConnectError(clean, ctx.where, ctx.secrets) as StrataError)
+  }
   if (clean instanceof errors.OperationTimedOutError) {
     return new StrataError('E_UNAVAILABLE', `no answer from ${ctx.where} in time: ${msg}${downNodes(ctx)}`, { cause: clean })
   }

@@ -1,6 +1,7 @@
+import cassandra from 'cassandra-driver'
 import type { Client } from 'cassandra-driver'
 import {
-  StrataError, isStrataError,
+  StrataError, isStrataError, messageOf,
   type Adapter, type AdapterLint, type ExecResult, type FileDirectives, type HistoryStore, type LeaseStore, type PreflightInfo, type SchemaSnapshot, type CapturedSchema, type SnapshotStore, type StatementTraits, type TopologyInfo,
 } from '@strata/core'
 import { connectClient, consistencyOf } from './connection.js'
@@ -16,7 +17,7 @@ import { cqlDirectives, cqlLintRules } from './lint/index.js'
 import { CqlLeaseStore } from './lease-store.js'
 import { cqlRejected, cqlTraits } from './cql-traits.js'
 import { resolveOptions, type ResolvedOptions, type ScyllaAdapterOptions } from './options.js'
-import { describeNode, waitForAgreement } from './schema-agreement.js'
+import { clusterState, describeNode, waitForAgreement } from './schema-agreement.js'
 import { ensureKeyspace, keyspaceExists, replicationClause, whileMissing, type BootstrapContext } from './schema-bootstrap.js'
 
 /** Handles a code migration receives (core adds `execute`, `log`, `signal`, ...). */
@@ -157,7 +158,7 @@ export class ScyllaAdapter implements Adapter {
     try {
       await this.client.execute(text, params, { prepare: !ddl && params.length > 0, consistency: consistencyOf(this.o.writeConsistency) })
     } catch (err) {
-      throw scrubError(err, [this.o.password])
+      throw await this.nodeLost(scrubError(err, [this.o.password]), text)
     }
     if (!ddl) return {}
     // A single-node cluster agrees with itself: no round of probes needed. (rs.info.isSchemaInAgreement cannot
@@ -177,6 +178,21 @@ export class ScyllaAdapter implements Adapter {
         statement: text, details: { ...err.details, statementApplied: true }, cause: err,
       })
     }
+  }
+
+  /**
+   * A statement whose connection broke (its coordinator died: "Socket was closed") is a node lost, not a bad
+   * statement: name the nodes that are down now (a bounded probe), as E_CLUSTER_UNHEALTHY. Its outcome is unknown;
+   * the next run checks it before going on.
+   */
+  private async nodeLost(err: unknown, text: string): Promise<unknown> {
+    if (err instanceof cassandra.errors.ResponseError || !/Socket was closed|ECONNRESET|Connection (was )?closed|EPIPE/i.test(messageOf(err))) return err
+    const nodes = await clusterState(this.client, { localDataCenter: this.o.localDataCenter, probeTimeoutMs: this.o.probeTimeoutMs }).catch(() => [])
+    const down = nodes.filter((n) => !n.up)
+    if (!down.length) return err
+    return new StrataError('E_CLUSTER_UNHEALTHY', `the connection broke while the statement ran (${messageOf(err).split('\n')[0]}): ${down.map(describeNode).join(', ')} ${down.length === 1 ? 'is' : 'are'} down; bring ${down.length === 1 ? 'it' : 'them'} back and rerun (it checks this statement before going on)`, {
+      statement: text, details: { nodes }, cause: err,
+    })
   }
 
   /** `{ client, keyspace }` for code migrations. */
