@@ -6,6 +6,8 @@ const src = (p: string) => fileURLToPath(new URL(p, import.meta.url))
 // Tests import workspace packages from source, so unit tests need no build.
 const alias = {
   '@strata/core': src('./packages/core/src/index.ts'),
+  '@strata/scylladb/settings': src('./packages/scylladb/src/settings.ts'),
+  '@strata/cockroachdb/settings': src('./packages/cockroachdb/src/settings.ts'),
   '@strata/scylladb': src('./packages/scylladb/src/index.ts'),
   '@strata/cockroachdb': src('./packages/cockroachdb/src/index.ts'),
   '@strata/alternator': src('./packages/alternator/src/index.ts'),

@@ -1,4 +1,6 @@
 import type { Adapter } from '@strata/core'
+import type { CockroachConnection } from '@strata/cockroachdb/settings'
+import type { ScyllaConnection } from '@strata/scylladb/settings'
 import type { Settings } from './settings.js'
 
 /**
@@ -6,20 +8,11 @@ import type { Settings } from './settings.js'
  * database never loads the other's driver (start-up time matters on every deploy).
  */
 export async function openAdapter(s: Settings): Promise<Adapter> {
+  if (!s.connection) throw new Error('openAdapter: settings were resolved without a connection')
   if (s.db === 'scylladb') {
     const { createScyllaAdapter } = await import('@strata/scylladb')
-    return createScyllaAdapter({
-      contactPoints: s.scylladb.contactPoints,
-      localDataCenter: s.scylladb.localDataCenter,
-      keyspace: s.scylladb.keyspace,
-      username: s.scylladb.username,
-      password: s.scylladb.password,
-      replication: s.scylladb.replication.class === 'SimpleStrategy'
-        ? { class: 'SimpleStrategy', replicationFactor: s.scylladb.replication.replicationFactor ?? 1 }
-        : { class: 'NetworkTopologyStrategy', dataCenters: s.scylladb.replication.dataCenters ?? {} },
-      allowDownNodes: s.scylladb.allowDownNodes,
-    })
+    return createScyllaAdapter((s.connection as ScyllaConnection).options)
   }
   const { createCockroachAdapter } = await import('@strata/cockroachdb')
-  return createCockroachAdapter({ url: s.cockroachdb.url as string, forcePerStatement: s.cockroachdb.forcePerStatement })
+  return createCockroachAdapter((s.connection as CockroachConnection).options)
 }

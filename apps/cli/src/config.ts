@@ -1,81 +1,87 @@
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { resolve } from 'node:path'
+import { basename, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { StrataError, messageOf } from '@strata/core'
+import { z } from 'zod'
+import { StrataError, messageOf, parseSettings } from '@strata/core'
+import { cockroachSettingsSchema } from '@strata/cockroachdb/settings'
+import { scyllaSettingsSchema } from '@strata/scylladb/settings'
 
 export type DbName = 'scylladb' | 'cockroachdb'
 export const DATABASES: readonly DbName[] = ['scylladb', 'cockroachdb']
 
-export interface Replication {
-  class: 'SimpleStrategy' | 'NetworkTopologyStrategy'
-  replicationFactor?: number
-  dataCenters?: Record<string, number>
-}
+const setSchema = z.strictObject({
+  dir: z.string().min(1).describe('directory of the set\'s migration files'),
+  placeholders: z.record(z.string(), z.string()).optional().describe('values for ${name} in the set\'s files'),
+})
+const setsSchema = z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/), setSchema).optional()
+  .describe('migration sets by name; each has its own history and lock (default set: "default")')
 
-export interface SetConfig {
-  dir: string
-  placeholders?: Record<string, string>
-}
+/**
+ * strata.config.{ts,mts,js,mjs,json}: several databases and migration sets for one service. Strict at every
+ * level: an unknown key (a typo such as `keyspce`, or a `tls` block where none belongs) is an error, never ignored.
+ */
+export const configFileSchema = z.strictObject({
+  $schema: z.string().optional().describe('the JSON Schema of this file, for editors'),
+  databases: z.strictObject({
+    scylladb: scyllaSettingsSchema.extend({ sets: setsSchema }).optional().describe('ScyllaDB / Cassandra (CQL)'),
+    cockroachdb: cockroachSettingsSchema.extend({ sets: setsSchema }).optional().describe('CockroachDB / PostgreSQL (SQL)'),
+  }).optional(),
+  lock: z.strictObject({
+    ttlMs: z.number().int().min(5_000).optional().describe('lease length, ms (at least 5000; default 30000)'),
+    waitMs: z.number().int().nonnegative().optional().describe('how long to wait for the lock, ms (default 120000)'),
+  }).optional(),
+  migrationTimeoutMs: z.number().int().positive().optional().describe('per-migration time limit, ms'),
+}).describe('Strata configuration: options come from flags, then env, then this file')
 
-export interface ScyllaSection {
-  contactPoints?: string[]
-  localDataCenter?: string
-  keyspace?: string
-  username?: string
-  password?: string
-  replication?: Replication
-  sets?: Record<string, SetConfig>
-}
+export type StrataConfig = z.input<typeof configFileSchema>
+type ParsedConfig = z.output<typeof configFileSchema>
 
-export interface CockroachSection {
-  url?: string
-  forcePerStatement?: boolean
-  sets?: Record<string, SetConfig>
-}
-
-/** strata.config.{ts,js,mjs,json}: several databases and migration sets for one service. */
-export interface StrataConfig {
-  databases?: { scylladb?: ScyllaSection; cockroachdb?: CockroachSection }
-  lock?: { ttlMs?: number; waitMs?: number }
-  migrationTimeoutMs?: number
+/** Types a strata.config.ts: `export default defineConfig({ … })`. */
+export function defineConfig(config: StrataConfig): StrataConfig {
+  return config
 }
 
 const CONFIG_NAMES = ['strata.config.ts', 'strata.config.mts', 'strata.config.js', 'strata.config.mjs', 'strata.config.json']
 
-/** Loads the config file named by --config, or the first strata.config.* in the working directory. */
-export async function loadConfigFile(explicit: string | undefined, cwd = process.cwd()): Promise<{ config: StrataConfig; path?: string }> {
-  const path = explicit ? resolve(cwd, explicit) : CONFIG_NAMES.map((n) => resolve(cwd, n)).find((p) => existsSync(p))
-  if (!path) return { config: {} }
-  if (explicit && !existsSync(path)) throw new StrataError('E_CONFIG', `config file ${explicit} does not exist`, { file: explicit })
+export interface LoadedConfig {
+  config: ParsedConfig
+  path?: string
+  warnings: string[]
+}
+
+/**
+ * Loads the config file named by --config, or the one strata.config.* in the working directory (two of them is
+ * an error naming both: which one wins must not be a guess), and validates it.
+ */
+export async function loadConfigFile(explicit: string | undefined, cwd = process.cwd()): Promise<LoadedConfig> {
+  if (explicit && !existsSync(resolve(cwd, explicit))) throw new StrataError('E_CONFIG', `config file ${explicit} does not exist`, { file: explicit })
+  const found = explicit ? [resolve(cwd, explicit)] : CONFIG_NAMES.map((n) => resolve(cwd, n)).filter((p) => existsSync(p))
+  if (found.length > 1) {
+    throw new StrataError('E_CONFIG', `several config files: ${found.map((p) => basename(p)).join(' and ')}; keep one, or choose with --config`, { details: { files: found } })
+  }
+  const path = found[0]
+  if (!path) return { config: {}, warnings: [] }
+  const raw = await readConfig(path)
+  const config = parseSettings(configFileSchema, raw, { name: basename(path) })
+  const warnings: string[] = []
+  for (const db of DATABASES) {
+    // A .ts/.js file usually reads process.env; a JSON file holds the password itself, and is often committed.
+    if (path.endsWith('.json') && config.databases?.[db]?.password !== undefined) {
+      warnings.push(`${basename(path)} holds databases.${db}.password: keep secrets out of config files (use passwordFile or STRATA_${db.toUpperCase()}_PASSWORD)`)
+    }
+  }
+  return { config, path, warnings }
+}
+
+async function readConfig(path: string): Promise<unknown> {
   try {
-    if (path.endsWith('.json')) return { config: JSON.parse(await readFile(path, 'utf8')) as StrataConfig, path }
+    if (path.endsWith('.json')) return JSON.parse(await readFile(path, 'utf8'))
     // jiti loads a TypeScript config without a build step; lazily, so runs without a .ts config skip it.
     const { createJiti } = await import('jiti')
-    const mod = (await createJiti(import.meta.url).import(pathToFileURL(path).href)) as { default?: StrataConfig } & StrataConfig
-    return { config: mod.default ?? mod, path }
+    const mod = (await createJiti(import.meta.url).import(pathToFileURL(path).href)) as { default?: unknown }
+    return mod.default ?? mod
   } catch (err) {
     throw new StrataError('E_CONFIG', `cannot load config file ${path}: ${messageOf(err)}`, { file: path, cause: err })
   }
-}
-
-/** `SimpleStrategy:3` or `NetworkTopologyStrategy:dc1=3,dc2=2`. */
-export function parseReplication(text: string): Replication {
-  const [cls, spec = ''] = text.split(':')
-  if (cls === 'SimpleStrategy') {
-    const rf = Number(spec || '1')
-    if (!Number.isInteger(rf) || rf < 1) throw new StrataError('E_USAGE', `bad replication factor in "${text}"`)
-    return { class: 'SimpleStrategy', replicationFactor: rf }
-  }
-  if (cls === 'NetworkTopologyStrategy') {
-    const dataCenters: Record<string, number> = {}
-    for (const pair of spec.split(',').filter(Boolean)) {
-      const [dc, rf] = pair.split('=')
-      if (!dc || !rf || !Number.isInteger(Number(rf))) throw new StrataError('E_USAGE', `bad data center "${pair}" in "${text}" (use dc1=3,dc2=2)`)
-      dataCenters[dc] = Number(rf)
-    }
-    if (!Object.keys(dataCenters).length) throw new StrataError('E_USAGE', `NetworkTopologyStrategy needs data centers: "${text}"`)
-    return { class: 'NetworkTopologyStrategy', dataCenters }
-  }
-  throw new StrataError('E_USAGE', `unknown replication "${text}" (SimpleStrategy:N or NetworkTopologyStrategy:dc=N,…)`)
 }

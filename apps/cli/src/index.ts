@@ -1,3 +1,3 @@
 export { main } from './main.js'
 export { buildProgram } from './program.js'
-export type { StrataConfig } from './config.js'
+export { defineConfig, type StrataConfig } from './config.js'

@@ -42,7 +42,23 @@ export function buildProgram(run: Runner, fixedDb?: DbName): Command {
       .option('--url <url>', 'CockroachDB/PostgreSQL connection URL (env STRATA_COCKROACHDB_URL)')
       .option('--force-per-statement', 'run the CockroachDB code path (per-statement journal, no transactional DDL) on PostgreSQL')
   }
-  const settings = (o: CliOptions) => resolveSettings(o, fixedDb)
+  const envOf = (name: string): string => fixedDb ? `STRATA_${fixedDb.toUpperCase()}_${name}` : `STRATA_<DB>_${name}`
+  program
+    .option('--username <name>', `login role (env ${envOf('USERNAME')})`)
+    .option('--password-file <file>', `file holding the password alone, e.g. a mounted secret (env ${envOf('PASSWORD_FILE')}; or the password itself in ${envOf('PASSWORD')})`)
+    .option('--password <password>', 'the password: visible to other users in ps, so Strata warns; prefer --password-file or the env variable')
+    .option('--tls', `connect with TLS, verifying the server certificate against the system CA store (env ${envOf('TLS')}=true)`)
+    .option('--no-tls', 'connect without TLS; an error if a TLS file or option is also set')
+    .option('--tls-ca <file>', `PEM file of the CA that signs the server certificate; turns TLS on (env ${envOf('TLS_CA')})`)
+    .option('--tls-cert <file>', `PEM client certificate for mutual TLS, with --tls-key (env ${envOf('TLS_CERT')})`)
+    .option('--tls-key <file>', `PEM private key of the client certificate (env ${envOf('TLS_KEY')})`)
+    .option('--tls-server-name <name>', `name the server certificate must carry when it differs from the host (env ${envOf('TLS_SERVER_NAME')})`)
+    .option('--tls-insecure', `DANGEROUS: do not verify the server certificate; warned on every run (env ${envOf('TLS_INSECURE')}=true)`)
+  const settings = async (o: CliOptions) => {
+    const s = await resolveSettings(o, fixedDb)
+    for (const w of s.warnings) process.stderr.write(`warning: ${w}\n`)
+    return s
+  }
 
   program.command('up').description('apply pending migrations')
     .option('--target <version>', 'apply up to and including this version')

@@ -1,5 +1,11 @@
-import { LINT_PROFILES, StrataError, parseDurationMs as parseDuration, snapshotsFlag, type LintProfile, type SnapshotMode } from '@strata/core'
-import { DATABASES, loadConfigFile, parseReplication, type DbName, type Replication, type StrataConfig } from './config.js'
+import {
+  LINT_PROFILES, StrataError, mergeSettings, parseDurationMs as parseDuration, parseSettings, snapshotsFlag, withTlsObject,
+  type LintProfile, type SnapshotMode,
+} from '@strata/core'
+import { cockroachConnection, cockroachSettingsFromEnv, cockroachSettingsSchema, type CockroachConnection, type CockroachSettings } from '@strata/cockroachdb/settings'
+import { scyllaConnection, scyllaSettingsFromEnv, scyllaSettingsSchema, type ScyllaConnection, type ScyllaSettings } from '@strata/scylladb/settings'
+import { DATABASES, loadConfigFile, type DbName } from './config.js'
+import { connectionFlags, flagOf } from './connection-flags.js'
 
 /** Global and per-database options as commander parses them. */
 export interface CliOptions {
@@ -16,6 +22,16 @@ export interface CliOptions {
   allowDownNodes?: boolean
   url?: string
   forcePerStatement?: boolean
+  username?: string
+  password?: string
+  passwordFile?: string
+  /** `--tls` true, `--no-tls` false. */
+  tls?: boolean
+  tlsCa?: string
+  tlsCert?: string
+  tlsKey?: string
+  tlsServerName?: string
+  tlsInsecure?: boolean
   lockTimeout?: string
   lockTtl?: string
   timeout?: string
@@ -31,8 +47,11 @@ export interface Settings {
   set: string
   dir: string
   placeholders: Record<string, string>
-  scylladb: { contactPoints: string[]; localDataCenter: string; keyspace: string; username?: string; password?: string; replication: Replication; allowDownNodes: boolean }
-  cockroachdb: { url?: string; forcePerStatement: boolean }
+  /** The chosen database's connection settings, merged from the config file, env and flags (validated). */
+  scylladb: ScyllaSettings
+  cockroachdb: CockroachSettings
+  /** Adapter options, resolved (files read, contradictions refused); absent for commands that never connect. */
+  connection?: ScyllaConnection | CockroachConnection
   lockTtlMs: number
   lockWaitMs: number
   migrationTimeoutMs?: number
@@ -44,6 +63,8 @@ export interface Settings {
   profile: LintProfile
   /** Schema snapshots (default true = auto): `--snapshots each|run|auto`, `--no-snapshots`, STRATA_SNAPSHOTS. */
   snapshots?: boolean | SnapshotMode
+  /** Printed to stderr before the command runs: insecure TLS, a password on the command line or in a JSON file. */
+  warnings: string[]
 }
 
 const env = (name: string): string | undefined => {
@@ -61,37 +82,31 @@ function parseVars(vars: readonly string[] = []): Record<string, string> {
   return out
 }
 
+/** One database's settings: the config file's section, then env, then flags, key by key; each layer validated. */
+function connectionSettings<S extends ScyllaSettings | CockroachSettings>(db: DbName, fileSection: S | undefined, o: CliOptions): S {
+  const schema = db === 'scylladb' ? scyllaSettingsSchema : cockroachSettingsSchema
+  const fromEnv = db === 'scylladb' ? scyllaSettingsFromEnv() : cockroachSettingsFromEnv()
+  const fromFlags = parseSettings(schema, connectionFlags(o, db), { name: 'the command line', nameOf: flagOf })
+  return mergeSettings<S>(withTlsObject(fileSection ?? {}) as S, withTlsObject(fromEnv) as Partial<S>, withTlsObject(fromFlags) as Partial<S>)
+}
+
 /** Options come from flags, then env, then the config file. */
 export async function resolveSettings(o: CliOptions, fixedDb?: DbName, opts: { connection?: boolean } = {}): Promise<Settings> {
-  const { config, path } = await loadConfigFile(o.config)
-  const db = (fixedDb ?? o.db ?? env('STRATA_DB') ?? onlyConfiguredDb(config)) as DbName | undefined
+  const { config, path, warnings } = await loadConfigFile(o.config)
+  const db = (fixedDb ?? o.db ?? env('STRATA_DB') ?? onlyConfiguredDb(config.databases)) as DbName | undefined
   if (!db) throw new StrataError('E_USAGE', 'choose a database with --db scylladb|cockroachdb (or use strata-scylladb / strata-cockroachdb)')
   if (!DATABASES.includes(db)) throw new StrataError('E_USAGE', `unknown database "${db}" (scylladb or cockroachdb)`)
-  const s = config.databases?.scylladb ?? {}
-  const c = config.databases?.cockroachdb ?? {}
+  const { sets, ...fileSection } = config.databases?.[db] ?? {}
   const set = o.set ?? env('STRATA_SET') ?? 'default'
-  const section = db === 'scylladb' ? s : c
-  const dir = o.dir ?? env('STRATA_DIR') ?? section.sets?.[set]?.dir ?? `migrations/${db}`
-  const keyspace = o.keyspace ?? env('STRATA_SCYLLADB_KEYSPACE') ?? s.keyspace
-  const replicationText = o.replication ?? env('STRATA_SCYLLADB_REPLICATION')
+  const conn = connectionSettings<ScyllaSettings & CockroachSettings>(db, fileSection as ScyllaSettings & CockroachSettings, o)
+  const keyspace = db === 'scylladb' ? conn.keyspace : undefined
   const settings: Settings = {
     db,
     set,
-    dir,
-    placeholders: { ...(db === 'scylladb' && keyspace ? { keyspace } : {}), ...section.sets?.[set]?.placeholders, ...parseVars(o.var) },
-    scylladb: {
-      contactPoints: (o.contactPoints ?? env('STRATA_SCYLLADB_CONTACT_POINTS'))?.split(',').map((x) => x.trim()).filter(Boolean) ?? s.contactPoints ?? ['127.0.0.1'],
-      localDataCenter: o.localDc ?? env('STRATA_SCYLLADB_LOCAL_DC') ?? s.localDataCenter ?? 'datacenter1',
-      keyspace: keyspace ?? '',
-      username: env('STRATA_SCYLLADB_USERNAME') ?? s.username,
-      password: env('STRATA_SCYLLADB_PASSWORD') ?? s.password,
-      replication: replicationText ? parseReplication(replicationText) : (s.replication ?? { class: 'SimpleStrategy', replicationFactor: 1 }),
-      allowDownNodes: o.allowDownNodes === true || env('STRATA_SCYLLADB_ALLOW_DOWN_NODES') === 'true',
-    },
-    cockroachdb: {
-      url: o.url ?? env('STRATA_COCKROACHDB_URL') ?? c.url,
-      forcePerStatement: o.forcePerStatement ?? (env('STRATA_COCKROACHDB_FORCE_PER_STATEMENT') === 'true' || c.forcePerStatement === true),
-    },
+    dir: o.dir ?? env('STRATA_DIR') ?? sets?.[set]?.dir ?? `migrations/${db}`,
+    placeholders: { ...(keyspace ? { keyspace } : {}), ...sets?.[set]?.placeholders, ...parseVars(o.var) },
+    scylladb: db === 'scylladb' ? conn : {},
+    cockroachdb: db === 'cockroachdb' ? conn : {},
     lockTtlMs: o.lockTtl ? parseDuration(o.lockTtl, '--lock-ttl') : (config.lock?.ttlMs ?? 30_000),
     lockWaitMs: o.lockTimeout ? parseDuration(o.lockTimeout, '--lock-timeout') : (config.lock?.waitMs ?? 120_000),
     migrationTimeoutMs: o.timeout ? parseDuration(o.timeout, '--timeout') : config.migrationTimeoutMs,
@@ -100,15 +115,23 @@ export async function resolveSettings(o: CliOptions, fixedDb?: DbName, opts: { c
     metricsFile: o.metricsFile,
     profile: lintProfile(o.profile ?? env('STRATA_PROFILE')),
     snapshots: o.snapshots ?? snapshotsFlag(process.env, 'STRATA_SNAPSHOTS') ?? true,
+    warnings: [...warnings, ...commandLineSecretWarnings(o, db)],
   }
-  // No default keyspace: a typo or a forgotten flag must not migrate a keyspace nobody named.
-  if (db === 'scylladb' && !keyspace && opts.connection !== false) {
-    throw new StrataError('E_CONFIG', 'no ScyllaDB keyspace: pass --keyspace, set STRATA_SCYLLADB_KEYSPACE, or give databases.scylladb.keyspace in the config file')
-  }
-  if (db === 'cockroachdb' && !settings.cockroachdb.url && opts.connection !== false) {
-    throw new StrataError('E_CONFIG', 'no CockroachDB URL: pass --url or set STRATA_COCKROACHDB_URL')
+  if (opts.connection !== false) {
+    // Resolved before anything connects: a missing keyspace, an unreadable CA or a contradiction is E_CONFIG (exit 2).
+    settings.connection = db === 'scylladb' ? scyllaConnection(settings.scylladb) : cockroachConnection(settings.cockroachdb)
+    settings.warnings.push(...settings.connection.warnings)
   }
   return settings
+}
+
+/** A password in argv is visible to every user of the machine (`ps`, /proc/<pid>/cmdline). */
+function commandLineSecretWarnings(o: CliOptions, db: DbName): string[] {
+  const viaEnv = `STRATA_${db.toUpperCase()}_PASSWORD or --password-file`
+  const out: string[] = []
+  if (o.password !== undefined) out.push(`--password on the command line is visible to other users of this machine (ps); use ${viaEnv}`)
+  if (o.url && /^[a-z]+:\/\/[^/@]*:[^/@]*@/i.test(o.url)) out.push(`the --url holds a password, visible to other users of this machine (ps); use STRATA_COCKROACHDB_URL or ${viaEnv}`)
+  return out
 }
 
 function lintProfile(p: string | undefined): LintProfile {
@@ -117,7 +140,7 @@ function lintProfile(p: string | undefined): LintProfile {
   return p as LintProfile
 }
 
-function onlyConfiguredDb(config: StrataConfig): string | undefined {
-  const names = Object.keys(config.databases ?? {})
+function onlyConfiguredDb(databases: Record<string, unknown> | undefined): string | undefined {
+  const names = Object.keys(databases ?? {})
   return names.length === 1 ? names[0] : undefined
 }

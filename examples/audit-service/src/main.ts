@@ -6,8 +6,8 @@
  *   node dist/main.js --once     start, print the start-up result as JSON, exit
  */
 import { fileURLToPath } from 'node:url'
-import { createCockroachAdapter } from '@strata/cockroachdb'
-import { createScyllaAdapter, exitCodeOf, migrateOnStartup } from '@strata/scylladb'
+import { cockroachAdapterFromEnv } from '@strata/cockroachdb'
+import { exitCodeOf, migrateOnStartup, scyllaAdapterFromEnv } from '@strata/scylladb'
 
 const env = process.env
 const keyspace = env.APP_KEYSPACE ?? 'identity'
@@ -19,15 +19,11 @@ try {
     databases: [
       {
         name: 'scylladb', set: 'audit', dir: dir('scylladb'), placeholders: { keyspace },
-        adapter: () => createScyllaAdapter({
-          contactPoints: (env.STRATA_SCYLLADB_CONTACT_POINTS ?? '127.0.0.1').split(','),
-          localDataCenter: env.STRATA_SCYLLADB_LOCAL_DC ?? 'datacenter1',
-          keyspace,
-        }),
+        adapter: scyllaAdapterFromEnv({ keyspace }),
       },
       {
         name: 'cockroachdb', set: 'audit', dir: dir('cockroachdb'),
-        adapter: () => createCockroachAdapter({ url: env.STRATA_COCKROACHDB_URL ?? 'postgresql://root@127.0.0.1:26257/identity' }),
+        adapter: cockroachAdapterFromEnv(env.STRATA_COCKROACHDB_URL ? {} : { url: 'postgresql://root@127.0.0.1:26257/identity' }),
       },
     ],
   })

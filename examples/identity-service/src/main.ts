@@ -1,8 +1,8 @@
 /**
  * A small identity service that owns the "identity" migration set in both databases and migrates at
  * start-up through Strata's hook. Flags come from env: AUTO_MIGRATE, FORCE_MIGRATION, and per database
- * SCYLLADB_* / COCKROACHDB_* (see the root README). Connection: STRATA_SCYLLADB_CONTACT_POINTS,
- * STRATA_SCYLLADB_LOCAL_DC, APP_KEYSPACE, STRATA_COCKROACHDB_URL.
+ * SCYLLADB_* / COCKROACHDB_* (see the root README). Connection: the CLI's STRATA_SCYLLADB_* and
+ * STRATA_COCKROACHDB_* variables (TLS and password files included, docs/security.md), and APP_KEYSPACE.
  *
  *   node dist/main.js            start, then serve GET /health and GET /metrics (Prometheus) on PORT (default 8080)
  *   node dist/main.js --once     start, print the start-up result as JSON, exit (used by tests)
@@ -10,9 +10,9 @@
 import { createServer } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { Registry, collectDefaultMetrics } from 'prom-client'
-import { createCockroachAdapter } from '@strata/cockroachdb'
+import { cockroachAdapterFromEnv } from '@strata/cockroachdb'
 import { instrument } from '@strata/metrics'
-import { createScyllaAdapter, exitCodeOf, migrateOnStartup, type StartupDatabaseResult } from '@strata/scylladb'
+import { exitCodeOf, migrateOnStartup, scyllaAdapterFromEnv, type StartupDatabaseResult } from '@strata/scylladb'
 
 const APP = { schemaVersion: '1.1.0', minimumSupported: '1.0.0' }
 const SET = 'identity'
@@ -33,17 +33,13 @@ async function start(): Promise<StartupDatabaseResult[]> {
         set: SET,
         dir: dir('scylladb'),
         placeholders: { keyspace },
-        adapter: () => createScyllaAdapter({
-          contactPoints: (env.STRATA_SCYLLADB_CONTACT_POINTS ?? '127.0.0.1').split(','),
-          localDataCenter: env.STRATA_SCYLLADB_LOCAL_DC ?? 'datacenter1',
-          keyspace,
-        }),
+        adapter: scyllaAdapterFromEnv({ keyspace }),
       },
       {
         name: 'cockroachdb',
         set: SET,
         dir: dir('cockroachdb'),
-        adapter: () => createCockroachAdapter({ url: env.STRATA_COCKROACHDB_URL ?? 'postgresql://root@127.0.0.1:26257/identity' }),
+        adapter: cockroachAdapterFromEnv(env.STRATA_COCKROACHDB_URL ? {} : { url: 'postgresql://root@127.0.0.1:26257/identity' }),
       },
     ],
   })

@@ -366,9 +366,8 @@ function sessionOptions(schema: string, opts: CockroachAdapterOptions): SessionO
 
 /** Connects, detects the dialect from `SELECT version()`, and returns the ready adapter. */
 export async function createCockroachAdapter(opts: CockroachAdapterOptions): Promise<CockroachAdapter> {
-  const conn = resolveConnection(opts)
   const schema = validateIdentifier(opts.schema ?? 'public', 'schema')
-  const { pool, server, databaseExists } = await probeServerPool(conn, { max: opts.poolSize ?? 4, session: sessionOptions(schema, opts) }, opts.maintenanceDatabases ?? MAINTENANCE_DATABASES)
+  const { pool, server, databaseExists, conn } = await probeServerPool(resolveConnection(opts), { max: opts.poolSize ?? 4, session: sessionOptions(schema, opts) }, opts.maintenanceDatabases ?? MAINTENANCE_DATABASES)
   const adapter = new CockroachAdapter(conn, server, schema, opts, pool)
   adapter.databaseKnownToExist = databaseExists
   return adapter

@@ -52,7 +52,7 @@ if (!engine) {
   const { GenericContainer, Wait } = await import('testcontainers')
   let container: Awaited<ReturnType<InstanceType<typeof GenericContainer>['start']>> | undefined
   describeAdapterConformance('cockroachdb adapter on CockroachDB (testcontainers)', async () => {
-    container = await new GenericContainer(process.env.STRATA_COCKROACHDB_IMAGE ?? 'cockroachdb/cockroach:latest-v25.2')
+    container = await new GenericContainer(process.env.STRATA_TESTKIT_COCKROACHDB_IMAGE ?? 'cockroachdb/cockroach:latest-v25.2')
       .withCommand(['start-single-node', '--insecure'])
       .withExposedPorts(26257, 8080)
       .withWaitStrategy(Wait.forHttp('/health?ready=1', 8080).forStatusCode(200))

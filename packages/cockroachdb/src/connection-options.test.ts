@@ -15,7 +15,7 @@ describe('resolveConnection', () => {
 
   it('reads a postgresql:// URL with percent-encoded credentials and libpq parameters', () => {
     const r = resolveConnection({ url: 'postgresql://app%40x:p%40ss%2Fword@db.example:6543/orders?application_name=svc&connect_timeout=3' })
-    expect(r.config).toMatchObject({ host: 'db.example', port: 6543, user: 'app@x', database: 'orders', application_name: 'svc', connectionTimeoutMillis: 3000, ssl: false })
+    expect(r.config).toMatchObject({ host: 'db.example', port: 6543, user: 'app@x', database: 'orders', application_name: 'svc', connectionTimeoutMillis: 3000, ssl: { rejectUnauthorized: false } })
     expect(pw(r)).toBe('p@ss/word')
     expect(r.endpoint).toBe('app@x@db.example:6543/orders')
     expect(r.endpoint).not.toContain('p@ss')
@@ -37,7 +37,11 @@ describe('resolveConnection', () => {
 
   it('maps sslmode like libpq, without pg\'s console warning path', () => {
     expect(resolveConnection({ url: 'postgresql://h/d?sslmode=disable' }).config.ssl).toBe(false)
-    expect(resolveConnection({ url: 'postgresql://h/d?sslmode=prefer' }).config.ssl).toBe(false)
+    // prefer (also the default, as in libpq) tries TLS first, unverified, and falls back to plaintext only if the server has no TLS.
+    expect(resolveConnection({ url: 'postgresql://h/d' }).plaintextFallback).toBe(true)
+    const prefer = resolveConnection({ url: 'postgresql://h/d?sslmode=prefer' })
+    expect([prefer.config.ssl, prefer.plaintextFallback]).toEqual([{ rejectUnauthorized: false }, true])
+    expect(resolveConnection({ url: 'postgresql://h/d?sslmode=verify-full' }).plaintextFallback).toBe(false)
     expect(resolveConnection({ url: 'postgresql://h/d?sslmode=require' }).config.ssl).toEqual({ rejectUnauthorized: false })
     expect(resolveConnection({ url: 'postgresql://h/d?sslmode=verify-full', ca: 'CA' }).config.ssl).toEqual({ ca: 'CA', rejectUnauthorized: true })
     const verifyCa = resolveConnection({ url: 'postgresql://h/d?sslmode=verify-ca', ca: 'CA' }).config.ssl as { checkServerIdentity?: () => unknown; rejectUnauthorized: boolean }

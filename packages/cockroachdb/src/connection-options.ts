@@ -4,7 +4,10 @@ import type { ClientConfig } from 'pg'
 import { StrataError, messageOf } from '@strata/core'
 import { scrubSecrets } from './pg-errors.js'
 
-/** libpq's sslmode values. `allow`/`prefer` connect without TLS: pg cannot fall back from TLS to plain. */
+/**
+ * libpq's sslmode values. `prefer` (libpq's default) and `allow` try TLS without verifying the server and fall back
+ * to plaintext only when the server says it has no TLS (probe-server.ts): never silently plaintext to a TLS server.
+ */
 export type SslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full'
 
 /** Where and as whom to connect. Explicit fields override what the URL says. */
@@ -24,6 +27,8 @@ export interface ConnectionOptions {
   sslrootcert?: string
   sslcert?: string
   sslkey?: string
+  /** The name the server certificate must carry when it differs from the host (verify-full; also SNI). */
+  servername?: string
   /** PEM contents, instead of paths. */
   ca?: string | Buffer
   cert?: string | Buffer
@@ -42,6 +47,8 @@ export interface ResolvedConnection {
   /** `user@host:port/database`, safe for messages. */
   readonly endpoint: string
   readonly secrets: readonly string[]
+  /** sslmode prefer/allow: when the server has no TLS, connect again in plaintext (libpq does the same). */
+  readonly plaintextFallback: boolean
 }
 
 const SSL_MODES: readonly SslMode[] = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full']
@@ -102,13 +109,15 @@ function readPem(path: string | undefined, what: string, secrets: readonly (stri
 
 /** Maps libpq's sslmode to node's TLS options (pg's own mapping of URL sslmode warns on the console). */
 function tlsOptions(o: ConnectionOptions, secrets: readonly (string | undefined)[]): false | TlsOptions {
-  const mode = o.sslmode ?? 'disable'
+  // libpq's default is prefer: TLS when the server offers it.
+  const mode = o.sslmode ?? 'prefer'
   if (!SSL_MODES.includes(mode)) throw configError(`invalid sslmode "${mode}" (one of ${SSL_MODES.join(', ')})`, secrets)
-  if (mode === 'disable' || mode === 'allow' || mode === 'prefer') return false
+  if (mode === 'disable') return false
+  if (mode === 'allow' || mode === 'prefer') return { rejectUnauthorized: false }
   const ca = o.ca ?? readPem(o.sslrootcert, 'sslrootcert', secrets)
   const cert = o.cert ?? readPem(o.sslcert, 'sslcert', secrets)
   const key = o.key ?? readPem(o.sslkey, 'sslkey', secrets)
-  const tls: TlsOptions = { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) }
+  const tls: TlsOptions = { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}), ...(o.servername ? { servername: o.servername } : {}) }
   // libpq: `require` with a root certificate behaves like verify-ca (docs "SSL Support", table 34.1).
   const effective = mode === 'require' && ca ? 'verify-ca' : mode
   if (effective === 'require') return { ...tls, rejectUnauthorized: false }
@@ -129,7 +138,7 @@ export function resolveConnection(opts: ConnectionOptions): ResolvedConnection {
   const user = pick('user') ?? fromU.defaultUser
   const merged: ConnectionOptions = {
     sslmode: pick('sslmode'), sslrootcert: pick('sslrootcert'), sslcert: pick('sslcert'), sslkey: pick('sslkey'),
-    ca: opts.ca, cert: opts.cert, key: opts.key,
+    ca: opts.ca, cert: opts.cert, key: opts.key, servername: opts.servername,
   }
   const password = pick('password')
   const options = pick('options')
@@ -144,7 +153,11 @@ export function resolveConnection(opts: ConnectionOptions): ResolvedConnection {
     keepAlive: true,
     ...(options ? { options } : {}),
   }
-  return { config, database, endpoint: `${user}@${host}:${port}/${database}`, secrets: secrets.filter((s): s is string => !!s) }
+  const sslmode = merged.sslmode ?? 'prefer'
+  return {
+    config, database, endpoint: `${user}@${host}:${port}/${database}`, secrets: secrets.filter((s): s is string => !!s),
+    plaintextFallback: sslmode === 'prefer' || sslmode === 'allow',
+  }
 }
 
 /** The same settings pointed at another database (the maintenance database for CREATE DATABASE). */

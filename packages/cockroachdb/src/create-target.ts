@@ -2,7 +2,7 @@ import pg from 'pg'
 import { StrataError, messageOf } from '@strata/core'
 import { withDatabase, type ResolvedConnection } from './connection-options.js'
 import { quoteIdent, validateIdentifier } from './identifiers.js'
-import { SQLSTATE, scrubSecrets, sqlStateOf, toConnectionError } from './pg-errors.js'
+import { SQLSTATE, classifyPgError, scrubSecrets, sqlStateOf, toConnectionError } from './pg-errors.js'
 import type { SqlRunner } from './sql-runner.js'
 
 /**
@@ -23,8 +23,9 @@ export async function connectMaintenance(conn: ResolvedConnection, candidates: r
       await client.connect()
       return client
     } catch (err) {
-      last = toConnectionError(err, target.endpoint, conn.secrets)
-      await client.end().catch(() => {})
+      last = classifyPgError(err, target.endpoint, conn.secrets) ?? toConnectionError(err, target.endpoint, conn.secrets)
+      // Not awaited: after a failed TLS handshake pg's end() may never resolve (seen ~1 in 5 against a TLS-only server).
+      void client.end().catch(() => {})
       if (sqlStateOf(err) !== SQLSTATE.invalidCatalogName) break
     }
   }

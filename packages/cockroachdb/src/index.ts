@@ -7,3 +7,5 @@ export { PgStatementError, SQLSTATE, scrubSecrets, sqlStateOf } from './pg-error
 export { parseDirectives, splitSql, SqlSyntaxError, type SplitStatement, type SqlDirectives } from './sql-splitter.js'
 export { sqlLintRules, sqlLintDialect, sqlDirectives } from './lint/index.js'
 export type { Knex } from './knex-factory.js'
+export * from './settings.js'
+export * from './from-env.js'

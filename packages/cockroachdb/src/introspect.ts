@@ -22,9 +22,28 @@ FROM information_schema.columns
 WHERE table_schema = $1 AND is_hidden = 'NO'
 ORDER BY table_name, ordinal_position`
 
-const TABLES = `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY table_name`
+// information_schema lists only what the current role has a privilege on (PostgreSQL docs, "information_schema
+// .tables": "Only those tables and views are shown that the current user has access to"), so a read-only role
+// running validate would see tables "missing"; pg_catalog lists everything.
+const PG_TABLES = `
+SELECT c.relname AS table_name FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') ORDER BY 1`
+const CRDB_TABLES = `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY table_name`
 const INDEXES = `SELECT indexname AS name, tablename AS table_name FROM pg_catalog.pg_indexes WHERE schemaname = $1 ORDER BY tablename, indexname`
-const VIEWS = `SELECT table_name FROM information_schema.views WHERE table_schema = $1 ORDER BY table_name`
+const PG_VIEWS = `
+SELECT c.relname AS table_name FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = $1 AND c.relkind = 'v' ORDER BY 1`
+const CRDB_VIEWS = `SELECT table_name FROM information_schema.views WHERE table_schema = $1 ORDER BY table_name`
+// A view's tables are what its rewrite rule depends on (view_table_usage shows only views the role owns).
+const PG_VIEW_TABLES = `
+SELECT DISTINCT v.relname AS view_name, t.relname AS table_name
+FROM pg_catalog.pg_rewrite r
+JOIN pg_catalog.pg_class v ON v.oid = r.ev_class
+JOIN pg_catalog.pg_namespace n ON n.oid = v.relnamespace
+JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_catalog.pg_class'::regclass
+JOIN pg_catalog.pg_class t ON t.oid = d.refobjid AND t.oid <> v.oid
+WHERE n.nspname = $1 AND v.relkind = 'v'
+ORDER BY 1, 2`
 const VIEW_TABLES = `SELECT view_name, table_name FROM information_schema.view_table_usage WHERE view_schema = $1 ORDER BY view_name, table_name`
 // CockroachDB's view_table_usage may be empty; its descriptor dependencies name a view's tables
 // (crdb_internal.backward_dependencies, dependson_type 'view').
@@ -38,10 +57,10 @@ ORDER BY 1, 2`
 /** Reads tables and columns, indexes and views of one schema, for validate and drift detection. */
 export async function introspectSchema(run: SqlRunner, schema: string, dialect: Dialect): Promise<SchemaSnapshot> {
   const [tables, columns, indexes, views] = await Promise.all([
-    run.query<{ table_name: string }>(TABLES, [schema]),
+    run.query<{ table_name: string }>(dialect === 'cockroachdb' ? CRDB_TABLES : PG_TABLES, [schema]),
     run.query<{ table_name: string; column_name: string; data_type: string }>(dialect === 'cockroachdb' ? CRDB_COLUMNS : PG_COLUMNS, [schema]),
     run.query<{ name: string; table_name: string }>(INDEXES, [schema]),
-    run.query<{ table_name: string }>(VIEWS, [schema]),
+    run.query<{ table_name: string }>(dialect === 'cockroachdb' ? CRDB_VIEWS : PG_VIEWS, [schema]),
   ])
   const byTable = new Map<string, ColumnInfo[]>()
   for (const c of columns.rows) {
@@ -75,7 +94,7 @@ async function viewBaseTables(run: SqlRunner, schema: string, dialect: Dialect):
       // Catalog views differ across versions; base tables are informative only.
     }
   }
-  await collect(VIEW_TABLES)
+  await collect(dialect === 'cockroachdb' ? VIEW_TABLES : PG_VIEW_TABLES)
   if (dialect === 'cockroachdb' && out.size === 0) await collect(CRDB_VIEW_TABLES)
   return out
 }

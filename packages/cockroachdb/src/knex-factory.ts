@@ -21,11 +21,21 @@ function base(server: ServerInfo): Knex.Config {
   return { client: server.dialect === 'cockroachdb' ? 'cockroachdb' : 'pg', version: server.version, log: SILENT }
 }
 
+/**
+ * knex deep-clones its connection settings (lodash cloneDeep), which turns Buffers into plain objects: the client
+ * certificate was lost and a mutual-TLS server refused knex's connections. PEM text survives the copy.
+ */
+function pemAsText(ssl: ClientConfig['ssl']): ClientConfig['ssl'] {
+  if (!ssl || ssl === true) return ssl
+  const text = (v: unknown): unknown => (Buffer.isBuffer(v) ? v.toString('utf8') : v)
+  return { ...ssl, ca: text(ssl.ca) as string, cert: text(ssl.cert) as string, key: text(ssl.key) as string }
+}
+
 /** A knex instance with its own small pool on the adapter's connection settings and session setup. */
 export function createKnex(config: ClientConfig, server: ServerInfo, setup: SessionSetup): Knex {
   return knexLib({
     ...base(server),
-    connection: { ...config } as Knex.PgConnectionConfig,
+    connection: { ...config, ssl: pemAsText(config.ssl) } as Knex.PgConnectionConfig,
     pool: {
       min: 0,
       max: 2,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { StrataError, isStrataError } from '@strata/core'
-import { describePgError, isConnectionError, isRetryableIdempotent, isSerializationFailure, scrubSecrets, sqlStateOf, toConnectionError } from './pg-errors.js'
+import { classifyPgError, describePgError, isConnectionError, isRetryableIdempotent, isSerializationFailure, scrubSecrets, sqlStateOf, toConnectionError } from './pg-errors.js'
 
 const pgError = (code: string, message: string, extra: Record<string, unknown> = {}): Error => Object.assign(new Error(message), { code, ...extra })
 
@@ -42,5 +42,18 @@ describe('pg error helpers', () => {
   it('describes a statement error with SQLSTATE, position, detail and hint', () => {
     const text = describePgError(pgError('42601', 'syntax error at or near "oops"', { position: '28', hint: 'check it' }), 'CREATE TABLE t (\n  id int, oops)')
     expect(text).toBe('syntax error at or near "oops" (SQLSTATE 42601) at line 2, column 11 of the statement\n  hint: check it')
+  })
+})
+
+describe('classifyPgError: permissions', () => {
+  const denied = (message: string): Error => Object.assign(new Error(message), { code: '42501' })
+
+  it('names what the role lacks and points at the grants', () => {
+    const schema = classifyPgError(denied('permission denied for schema public'), 'reader@127.0.0.1:5432/app', [])
+    expect(schema?.code).toBe('E_PERMISSION')
+    expect(schema?.details).toEqual({ role: 'reader', needed: 'CREATE and USAGE on schema public' })
+    expect(classifyPgError(denied('must be owner of table users'), 'm@h:1/d', [])?.details?.needed).toMatch(/^ownership of table users/)
+    expect(classifyPgError(denied('permission denied to create database'), 'm@h:1/d', [])?.details?.needed).toBe('CREATEDB (to create the database)')
+    expect(classifyPgError(denied('user m does not have CREATE privilege on schema public'), 'm@h:1/d', [])?.details?.needed).toBe('CREATE on schema public')
   })
 })

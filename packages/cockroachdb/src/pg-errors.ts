@@ -1,4 +1,4 @@
-import { StrataError, messageOf } from '@strata/core'
+import { StrataError, messageOf, tlsFailureHint } from '@strata/core'
 
 /** SQLSTATE codes this adapter branches on (PostgreSQL appendix A; CockroachDB uses the same codes). */
 export const SQLSTATE = {
@@ -145,16 +145,39 @@ export function classifyPgError(err: unknown, endpoint: string, secrets: readonl
   const inner = (err as { cause?: unknown } | null)?.cause ?? err
   const msg = scrubSecrets(messageOf(err), secrets).split('\n')[0] ?? ''
   const code = (inner as { code?: unknown } | null)?.code ?? (err as { code?: unknown } | null)?.code
-  if ((typeof code === 'string' && TLS_CODES.has(code)) || /self[- ]signed certificate|unable to verify|certificate|does not support SSL|SSL off|pg_hba\.conf rejects connection .* (no encryption|SSL off)/i.test(msg)) {
-    return new StrataError('E_TLS', `TLS to ${endpoint} failed: ${msg}`, { cause: err })
+  if ((typeof code === 'string' && TLS_CODES.has(code)) || /self[- ]signed certificate|unable to verify|certificate|does not support SSL|SSL off|pg_hba\.conf (rejects connection|entry) .*(no encryption|SSL off)/i.test(msg)) {
+    const hint = /no encryption/i.test(msg) ? ' (the server accepts only TLS connections: use sslmode=verify-full with sslrootcert, or --tls-ca)'
+      : /does not support SSL/i.test(msg) ? ' (the server has TLS turned off: use sslmode=disable only if the network is trusted)'
+      : tlsFailureHint(msg)
+    return new StrataError('E_TLS', `TLS to ${endpoint} failed: ${msg}${hint}`, { cause: err })
   }
   const state = sqlStateOf(err)
   if (isAuthError(err) || isConnectionError(err) || state === SQLSTATE.invalidCatalogName) return toConnectionError(err, endpoint, secrets) as StrataError
-  if (state === SQLSTATE.insufficientPrivilege) return new StrataError('E_PERMISSION', `permission denied on ${endpoint}: ${msg}`, { cause: err })
+  if (state === SQLSTATE.insufficientPrivilege) return permissionError(msg, endpoint, err)
   if (state?.startsWith('53')) return new StrataError('E_UNAVAILABLE', `${endpoint} cannot take the work: ${msg} (SQLSTATE ${state})`, { cause: err })
   const column = state === '42703' ? /column "([^"]+)"/.exec(msg)?.[1] : undefined
   if (column && STRATA_COLUMNS.has(column)) {
     return new StrataError('E_HISTORY_CORRUPT', `Strata's own table lacks its column ${column} (dropped by hand?): add it back as it was created (the tables are in the @strata/cockroachdb README); history rows are never edited by hand`, { cause: err, details: { column } })
   }
   return undefined
+}
+
+/**
+ * E_PERMISSION naming what the role lacks, from PostgreSQL's 42501 messages ("permission denied for schema
+ * public", "must be owner of table t", "permission denied to create database"); CockroachDB's read "user x does
+ * not have CREATE privilege on schema y".
+ */
+function permissionError(msg: string, endpoint: string, cause: unknown): StrataError {
+  const role = endpoint.split('@')[0] ?? 'the role'
+  const on = /permission denied for (schema|table|database|sequence|relation|view) "?([^"\s]+)"?/i.exec(msg)
+  const crdb = /does not have (\w+) privilege on (schema|table|database|relation) "?([^"\s]+)"?/i.exec(msg)
+  const owner = /must be owner of (\w+) "?([^"\s]+)"?/i.exec(msg)
+  const needed = crdb ? `${crdb[1]} on ${crdb[2]} ${crdb[3]}`
+    : on ? (on[1]?.toLowerCase() === 'schema' ? `CREATE and USAGE on schema ${on[2]}` : `a privilege on ${on[1]} ${on[2]}`)
+    : owner ? `ownership of ${owner[1]} ${owner[2]} (only its owner may alter or drop it)`
+    : /to create database/i.test(msg) ? 'CREATEDB (to create the database)'
+    : undefined
+  return new StrataError('E_PERMISSION', `permission denied on ${endpoint}: ${msg}${needed ? ` (role ${role} needs ${needed}; the grants Strata needs are in docs/security.md)` : ''}`, {
+    cause, details: needed ? { role, needed } : undefined,
+  })
 }

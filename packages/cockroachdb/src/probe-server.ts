@@ -2,7 +2,7 @@ import pg from 'pg'
 import type { ResolvedConnection } from './connection-options.js'
 import { connectMaintenance } from './create-target.js'
 import { parseServerVersion, type ServerInfo } from './dialect.js'
-import { SQLSTATE, sqlStateOf, toConnectionError } from './pg-errors.js'
+import { SQLSTATE, classifyPgError, sqlStateOf, toConnectionError } from './pg-errors.js'
 import { sessionSetup, sessionStatements, type SessionOptions } from './session-setup.js'
 
 export interface ProbedPool {
@@ -10,6 +10,8 @@ export interface ProbedPool {
   server: ServerInfo
   /** false when the target database does not exist yet (createTarget() will create it). */
   databaseExists: boolean
+  /** The settings that worked: plaintext after a prefer/allow fallback; every later connection uses them. */
+  conn: ResolvedConnection
 }
 
 export interface PoolOptions {
@@ -32,6 +34,16 @@ async function versionOf(client: pg.ClientBase): Promise<ServerInfo> {
  * can still run, and the pool connects once the database exists.
  */
 export async function probeServerPool(conn: ResolvedConnection, o: PoolOptions, maintenance: readonly string[]): Promise<ProbedPool> {
+  try {
+    return await probeOnce(conn, o, maintenance)
+  } catch (err) {
+    // sslmode prefer/allow, as libpq: plaintext only when the server itself says it has no TLS.
+    if (!conn.plaintextFallback || !/does not support SSL/i.test(String((err as { cause?: Error }).cause?.message ?? err))) throw err
+    return probeOnce({ ...conn, config: { ...conn.config, ssl: false }, plaintextFallback: false }, o, maintenance)
+  }
+}
+
+async function probeOnce(conn: ResolvedConnection, o: PoolOptions, maintenance: readonly string[]): Promise<ProbedPool> {
   let server: ServerInfo | undefined
   let setup: ((run: (sql: string) => Promise<unknown>) => Promise<void>) | undefined
   const pool = new pg.Pool({
@@ -50,11 +62,11 @@ export async function probeServerPool(conn: ResolvedConnection, o: PoolOptions, 
   pool.on('error', noop)
   try {
     ;(await pool.connect()).release()
-    return { pool, server: server as ServerInfo, databaseExists: true }
+    return { pool, server: server as ServerInfo, databaseExists: true, conn }
   } catch (err) {
     if (sqlStateOf(err) !== SQLSTATE.invalidCatalogName) {
       await pool.end().catch(noop)
-      throw toConnectionError(err, conn.endpoint, conn.secrets)
+      throw classifyPgError(err, conn.endpoint, conn.secrets) ?? toConnectionError(err, conn.endpoint, conn.secrets)
     }
     let other: pg.Client
     try {
@@ -65,7 +77,7 @@ export async function probeServerPool(conn: ResolvedConnection, o: PoolOptions, 
     }
     try {
       server = await versionOf(other)
-      return { pool, server, databaseExists: false }
+      return { pool, server, databaseExists: false, conn }
     } finally {
       await other.end().catch(noop)
     }

@@ -99,7 +99,7 @@ export async function connectClient(o: ResolvedOptions): Promise<Client> {
     return client
   } catch (err) {
     await closeHalfOpen(client)
-    throw toConnectError(err, describeTarget(o), [o.password])
+    throw toConnectError(err, describeTarget(o), [o.password], o.tls !== undefined && o.tls !== false)
   } finally {
     clearTimeout(timer)
   }

@@ -1,7 +1,7 @@
 import cassandra from 'cassandra-driver'
 import { describe, expect, it } from 'vitest'
 import { isStrataError } from '@strata/core'
-import { isLwtOutcomeUnknown, isMissingTable, scrub, toConnectError } from './driver-errors.js'
+import { classifyCqlError, isLwtOutcomeUnknown, isMissingTable, scrub, toConnectError } from './driver-errors.js'
 
 const { errors, types } = cassandra
 const codes = types.responseErrorCodes
@@ -50,5 +50,21 @@ describe('classifiers', () => {
 
   it('scrubs every occurrence', () => {
     expect(scrub('a pw b pw', ['pw', undefined])).toBe('a *** b ***')
+  })
+})
+
+describe('classifyCqlError: permissions', () => {
+  const ctx = { client: { hosts: { values: () => [] } }, where: '127.0.0.1 (data center dc1)', secrets: [] }
+
+  it('names the missing permission, the resource and the GRANT that fixes it (not E_AUTH: the login worked)', () => {
+    const denied = new errors.ResponseError(codes.unauthorized, 'User reader has no CREATE permission on <keyspace app> or any of its parents')
+    const err = classifyCqlError(denied, ctx)
+    expect(err?.code).toBe('E_PERMISSION')
+    expect(err?.details).toMatchObject({ role: 'reader', permission: 'CREATE', resource: 'KEYSPACE app', grant: 'GRANT CREATE ON KEYSPACE app TO reader' })
+    expect(err?.message).toMatch(/^permission denied: role reader lacks CREATE on KEYSPACE app/)
+    const all = classifyCqlError(new errors.ResponseError(codes.unauthorized, 'User m has no CREATE permission on <all keyspaces> or any of its parents'), ctx)
+    expect(all?.details?.grant).toBe('GRANT CREATE ON ALL KEYSPACES TO m')
+    const table = classifyCqlError(new errors.ResponseError(codes.unauthorized, 'User r has no MODIFY permission on <table app.strata_history> or any of its parents'), ctx)
+    expect(table?.details?.grant).toBe('GRANT MODIFY ON TABLE app.strata_history TO r')
   })
 })

@@ -1,5 +1,5 @@
 import cassandra from 'cassandra-driver'
-import { StrataError, messageOf } from '@strata/core'
+import { StrataError, messageOf, tlsFailureHint } from '@strata/core'
 
 const { errors, types } = cassandra
 const codes = types.responseErrorCodes
@@ -26,10 +26,13 @@ function innerErrorsOf(err: unknown): unknown[] {
   return inner ? Object.values(inner) : []
 }
 
-/** Bad credentials: the driver wraps the server's 0x0100 in AuthenticationError, inside NoHostAvailableError. */
+/**
+ * Bad credentials: the driver wraps the server's 0x0100 in AuthenticationError, inside NoHostAvailableError.
+ * 0x2100 "unauthorized" is not among them: that is a logged-in role lacking a permission (E_PERMISSION).
+ */
 export function isAuthError(err: unknown): boolean {
   if (err instanceof errors.AuthenticationError) return true
-  if (err instanceof errors.ResponseError && (err.code === codes.badCredentials || err.code === codes.unauthorized)) return true
+  if (err instanceof errors.ResponseError && err.code === codes.badCredentials) return true
   return innerErrorsOf(err).some(isAuthError)
 }
 
@@ -67,16 +70,24 @@ export function isMissingTable(err: unknown): boolean {
 }
 
 /**
- * Maps a failure to reach or log into the cluster to E_CONNECTION / E_AUTH with a scrubbed message;
- * anything else is returned scrubbed but otherwise unchanged.
+ * Maps a failure to reach or log into the cluster to E_AUTH, E_TLS or E_CONNECTION with a scrubbed message and
+ * what to do; anything else is returned scrubbed but otherwise unchanged. `tls` says whether TLS was on: a
+ * plaintext client is dropped at once by a node that requires TLS (Cassandra logs NotSslRecordException; the
+ * client only sees ECONNRESET), which deserves a hint.
  */
-export function toConnectError(err: unknown, where: string, secrets: readonly (string | undefined)[]): unknown {
+export function toConnectError(err: unknown, where: string, secrets: readonly (string | undefined)[], tls?: boolean): unknown {
   const clean = scrubError(err, secrets)
   if (isAuthError(clean)) {
     return new StrataError('E_AUTH', `authentication to ${where} failed: ${authMessage(clean)}`, { cause: clean })
   }
+  const tlsProblem = tlsFailure(clean)
+  if (tlsProblem) return new StrataError('E_TLS', `TLS to ${where} failed: ${tlsProblem}${tlsFailureHint(tlsProblem)}`, { cause: clean })
   if (isConnectionError(clean)) {
-    return new StrataError('E_CONNECTION', `cannot connect to ${where}: ${connectionMessage(clean)}`, { cause: clean })
+    const message = connectionMessage(clean)
+    const hint = tls === false && /ECONNRESET|socket hang up|Connection closed|EPIPE/i.test(message)
+      ? ' (the node closed the connection at once: does it require TLS, client_encryption_options? Then pass --tls-ca or set STRATA_SCYLLADB_TLS_CA)'
+      : ''
+    return new StrataError('E_CONNECTION', `cannot connect to ${where}: ${message}${hint}`, { cause: clean })
   }
   return clean
 }
@@ -100,12 +111,17 @@ const TLS_CODES = new Set([
   'EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG',
 ])
 
-/** A TLS handshake failure (certificate not trusted, wrong host name, expired; or TLS spoken to a plaintext port). */
+/**
+ * A TLS handshake failure (certificate not trusted, wrong host name, expired; or TLS spoken to a plaintext port),
+ * as `host: message` from the failing host's own error (NoHostAvailableError's summary repeats them badly).
+ */
 export function tlsFailure(err: unknown): string | undefined {
-  for (const e of [err, ...innerErrorsOf(err)]) {
+  const inner = (err as { innerErrors?: Record<string, unknown> } | null)?.innerErrors ?? {}
+  for (const [host, e] of [...Object.entries(inner), ['', err] as const]) {
     const code = (e as { code?: unknown } | null)?.code
-    if (typeof code === 'string' && TLS_CODES.has(code)) return messageOf(e).split('\n')[0]
-    if (/certificate|self[- ]signed|SSL routines|TLS/i.test(messageOf(e)) && !(e instanceof errors.ResponseError)) return messageOf(e).split('\n')[0]
+    const text = messageOf(e).split('\n')[0] ?? ''
+    const isTls = (typeof code === 'string' && TLS_CODES.has(code)) || (/certificate|self[- ]signed|SSL routines|TLS/i.test(text) && !(e instanceof errors.ResponseError))
+    if (isTls) return host ? `${host}: ${text}` : text
   }
   return undefined
 }
@@ -143,7 +159,7 @@ export function classifyCqlError(err: unknown, ctx: ClassifyContext): StrataErro
   const clean = scrubError(err, ctx.secrets)
   const msg = messageOf(clean).split('\n')[0] ?? ''
   const tls = tlsFailure(clean)
-  if (tls) return new StrataError('E_TLS', `TLS to ${ctx.where} failed: ${tls}`, { cause: clean })
+  if (tls) return new StrataError('E_TLS', `TLS to ${ctx.where} failed: ${tls}${tlsFailureHint(tls)}`, { cause: clean })
   if (isAuthError(clean)) return toConnectError(clean, ctx.where, ctx.secrets) as StrataError
   if (clean instanceof errors.NoHostAvailableError) {
     // The driver tried every host and each answered with an error: a server's answer (unavailable,
@@ -164,7 +180,7 @@ export function classifyCqlError(err: unknown, ctx: ClassifyContext): StrataErro
   if (e.code === codes.writeTimeout || e.code === codes.readTimeout) {
     return new StrataError('E_UNAVAILABLE', `replicas did not answer in time for ${CONSISTENCY_NAMES[e.consistencies ?? -1] ?? 'the consistency level'} (${e.received ?? '?'} of ${e.blockFor ?? '?'})${downNodes(ctx)}`, { cause: clean })
   }
-  if (e.code === codes.unauthorized) return new StrataError('E_PERMISSION', `permission denied: ${msg}`, { cause: clean })
+  if (e.code === codes.unauthorized) return permissionError(msg, clean)
   if (/Unrecognized strategy option|replication_factor|Unable to find replication strategy|datacenter/i.test(msg) && (e.code === codes.configError || e.code === codes.invalid) && /replication|strategy/i.test(msg)) {
     return new StrataError('E_CONFIG', `the server refused the keyspace replication: ${msg}`, { cause: clean })
   }
@@ -173,4 +189,25 @@ export function classifyCqlError(err: unknown, ctx: ClassifyContext): StrataErro
     return new StrataError('E_HISTORY_CORRUPT', `Strata's own table lacks its column ${column} (dropped by hand?): add it back as it was created (the tables are in the @strata/scylladb README); history rows are never edited by hand`, { cause: clean, details: { column } })
   }
   return undefined
+}
+
+/** CQL resources as Cassandra names them in messages (`<keyspace ks>`) and as GRANT writes them (`KEYSPACE ks`). */
+const RESOURCES: Readonly<Record<string, string>> = { keyspace: 'KEYSPACE', table: 'TABLE', 'all keyspaces': 'ALL KEYSPACES', role: 'ROLE', 'all roles': 'ALL ROLES' }
+
+/**
+ * E_PERMISSION from the server's "User x has no CREATE permission on <keyspace ks> or any of its parents"
+ * (Cassandra's AuthorizationProxy / ClientState.ensurePermission), naming the permission and the GRANT that fixes it.
+ */
+function permissionError(msg: string, cause: unknown): StrataError {
+  const m = /User (\S+) has no (\w+) permission on <([^>]+)>/i.exec(msg)
+  const inner = m?.[3]?.trim() ?? ''
+  // `<all keyspaces>` is a resource on its own; `<keyspace app>` and `<table app.t>` are a kind and a name.
+  const [kind, name] = RESOURCES[inner.toLowerCase()] ? [inner, undefined] : [inner.split(' ')[0] ?? '', inner.split(' ').slice(1).join(' ')]
+  const resource = RESOURCES[kind.toLowerCase()]
+  if (!m || !resource) return new StrataError('E_PERMISSION', `permission denied: ${msg}`, { cause })
+  const [, role, permission] = m
+  const grant = `GRANT ${permission} ON ${resource}${name ? ` ${name}` : ''} TO ${role}`
+  return new StrataError('E_PERMISSION', `permission denied: role ${role} lacks ${permission} on ${resource}${name ? ` ${name}` : ''} (an administrator can run: ${grant}; the grants Strata needs are in docs/security.md)`, {
+    cause, details: { role, permission, resource: `${resource}${name ? ` ${name}` : ''}`, grant },
+  })
 }

@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { MAIN_GROUP, groupOf, initialToken } from './cassandra-groups.js'
+import type { CertSpec, ServerCerts } from './test-certs.js'
 
 /** One local Cassandra node: node N listens on 127.0.0.N. */
 export interface CassandraNodeSpec {
@@ -15,11 +16,27 @@ export interface CassandraNodeSpec {
   seeds: string[]
   /** JVM heap, e.g. '1G'. */
   heap: string
+  /** The secure node's PEM files: with them the node takes only TLS clients with a password (see secureYaml). */
+  tls?: ServerCerts
+  /** The mutual-TLS node: clients must present a certificate signed by the test CA. */
+  requireClientAuth?: boolean
 }
 
 /** The cluster name of the suite's single node (the 3-node ring has its own: cassandra-groups.ts). */
 export const CLUSTER_NAME = MAIN_GROUP.cluster
 export const LOCAL_DC = 'datacenter1'
+
+/** The role PasswordAuthenticator creates at first start; probes log in with it (tests use their own admin). */
+export const DEFAULT_SUPERUSER = { username: 'cassandra', password: 'cassandra' } as const
+
+/** Certificates of the secure node: valid for its address, localhost and a test host name. */
+export function secureCertSpec(address: string): CertSpec {
+  return {
+    serverCn: 'cassandra-secure.test',
+    serverSans: [`IP:${address}`, 'DNS:localhost', 'DNS:cassandra-secure.test'],
+    clientCn: 'strata-migrator',
+  }
+}
 
 /** cassandra.yaml for one node. Cassandra rejects unknown keys, so only 5.0 names are used. */
 export function cassandraYaml(node: CassandraNodeSpec): string {
@@ -64,9 +81,40 @@ concurrent_counter_writes: 8
 concurrent_materialized_view_writes: 8
 concurrent_compactors: 1
 memtable_flush_writers: 1
-# Allow-all auth: tests connect without credentials, like a default install.
+${node.tls ? secureYaml(node.tls, node.requireClientAuth === true) : ALLOW_ALL_YAML}`
+}
+
+const ALLOW_ALL_YAML = `# Allow-all auth: tests connect without credentials, like a default install.
 authenticator: AllowAllAuthenticator
 authorizer: AllowAllAuthorizer
+`
+
+/**
+ * Password logins, permissions and TLS-only clients. The PEM keystore holds the key and the certificate; an
+ * unencrypted key needs no keystore_password. 5.0 has no `require_client_auth: optional` (its Netty context is
+ * REQUIRE or NONE), and requiring a certificate would lock out clients that only trust the CA, so the secure
+ * node does not ask for one and the mutual-TLS node requires it.
+ */
+function secureYaml(tls: ServerCerts, requireClientAuth: boolean): string {
+  return `# Secure node: passwords, permissions, TLS only.
+authenticator:
+  class_name: org.apache.cassandra.auth.PasswordAuthenticator
+authorizer:
+  class_name: org.apache.cassandra.auth.CassandraAuthorizer
+role_manager:
+  class_name: org.apache.cassandra.auth.CassandraRoleManager
+client_encryption_options:
+  enabled: true
+  optional: false
+  ssl_context_factory:
+    class_name: org.apache.cassandra.security.PEMBasedSslContextFactory
+  keystore: ${JSON.stringify(tls.serverKeyAndCert)}
+  truststore: ${JSON.stringify(tls.ca)}
+  require_client_auth: ${requireClientAuth}
+# No auth caches: a GRANT or REVOKE in a test takes effect at once (the default caches them for 2 s).
+permissions_validity: 0ms
+roles_validity: 0ms
+credentials_validity: 0ms
 `
 }
 

@@ -2,13 +2,22 @@ import { spawn } from 'node:child_process'
 import { closeSync, existsSync, openSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { cassandraJvmArgs, cassandraYaml, logbackXml, type CassandraNodeSpec } from './cassandra-config.js'
+import type { ClientOptions } from 'cassandra-driver'
+import {
+  DEFAULT_SUPERUSER,
+  cassandraJvmArgs,
+  cassandraYaml,
+  logbackXml,
+  secureCertSpec,
+  type CassandraNodeSpec,
+} from './cassandra-config.js'
 import { finishCdsDump, planCds } from './cassandra-cds.js'
 import { ensureCassandraJars } from './cassandra-jars.js'
 import { probeCqlNode } from './cql-client.js'
 import { findCassandraJava } from './java-home.js'
-import { nodeAddress, seedsOf } from './cassandra-groups.js'
+import { groupOf, nodeAddress, seedsOf } from './cassandra-groups.js'
 import { stateDir } from './paths.js'
+import { certFiles, ensureTestCerts } from './test-certs.js'
 import {
   isAlive,
   isOurProcess,
@@ -51,9 +60,11 @@ const pidFile = (index: number) => path.join(nodeDir(index), 'cassandra.pid')
 /** Records the CDS temp dump a running node will write at exit (see cassandra-cds.ts). */
 const cdsDumpFile = (index: number) => path.join(nodeDir(index), 'cds-dump')
 export const nodeLogFile = (index: number) => path.join(nodeDir(index), 'logs', 'system.log')
+/** The secure node's certificates, generated at its first start and kept while its directory is. */
+export const nodeCertDir = (index: number) => path.join(nodeDir(index), 'certs')
 
 function spec(index: number, opts: NodeOptions): CassandraNodeSpec {
-  return {
+  const node: CassandraNodeSpec = {
     index,
     address: nodeAddress(index),
     dir: nodeDir(index),
@@ -61,6 +72,22 @@ function spec(index: number, opts: NodeOptions): CassandraNodeSpec {
     jmxPort: JMX_BASE_PORT + index - 1,
     seeds: opts.seeds ?? seedsOf(index),
     heap: opts.heap ?? process.env.STRATA_CASSANDRA_HEAP ?? '1G',
+  }
+  const group = groupOf(index).name
+  if (group === 'secure' || group === 'mtls') node.tls = certFiles(nodeCertDir(index))
+  if (group === 'mtls') node.requireClientAuth = true
+  return node
+}
+
+/** How probes log in: the secure node takes only TLS clients that trust its CA, with a password. */
+async function probeLogin(node: CassandraNodeSpec): Promise<Partial<ClientOptions>> {
+  if (!node.tls) return {}
+  return {
+    sslOptions: {
+      ca: [await readFile(node.tls.ca)], rejectUnauthorized: true,
+      ...(node.requireClientAuth ? { cert: await readFile(node.tls.clientCert), key: await readFile(node.tls.clientKey) } : {}),
+    },
+    credentials: DEFAULT_SUPERUSER,
   }
 }
 
@@ -73,10 +100,13 @@ export async function nodePid(index: number): Promise<number | undefined> {
 
 export async function nodeStatus(index: number): Promise<NodeStatus> {
   const pid = await nodePid(index)
-  const status: NodeStatus = { index, address: nodeAddress(index), running: pid !== undefined, logFile: nodeLogFile(index) }
+  const node = spec(index, {})
+  const status: NodeStatus = { index, address: node.address, running: pid !== undefined, logFile: nodeLogFile(index) }
   if (pid !== undefined) status.pid = pid
   if (pid !== undefined && (await portOpen(status.address, CQL_PORT))) {
-    status.version = await probeCqlNode(status.address, CQL_PORT).catch(() => undefined)
+    status.version = await probeLogin(node)
+      .then((login) => probeCqlNode(status.address, CQL_PORT, 5000, login))
+      .catch(() => undefined)
   }
   return status
 }
@@ -104,6 +134,7 @@ export async function startCassandraNode(index: number, opts: NodeOptions = {}):
   for (const sub of ['data', 'commitlog', 'saved_caches', 'hints', 'cdc_raw', 'logs']) {
     await mkdir(path.join(node.dir, sub), { recursive: true })
   }
+  if (node.tls) await ensureTestCerts(nodeCertDir(index), secureCertSpec(node.address))
   const yamlFile = path.join(node.dir, 'cassandra.yaml')
   const logbackFile = path.join(node.dir, 'logback.xml')
   await writeFile(yamlFile, cassandraYaml(node))
@@ -156,8 +187,13 @@ function noMlockPrefix(): string[] {
   return prefix
 }
 
+/**
+ * Waits until the node answers a query. The secure node also needs its default superuser, which
+ * PasswordAuthenticator creates shortly after the port opens: until then logins fail and are retried.
+ */
 async function waitForCql(node: CassandraNodeSpec, pid: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs
+  const login = await probeLogin(node)
   let lastError = ''
   while (Date.now() < deadline) {
     if (!isAlive(pid)) {
@@ -171,7 +207,7 @@ async function waitForCql(node: CassandraNodeSpec, pid: number, timeoutMs: numbe
     // A cheap TCP check first: the driver logs and allocates a lot per failed attempt.
     if (await portOpen(node.address, node.nativePort, 500)) {
       try {
-        await probeCqlNode(node.address, node.nativePort)
+        await probeCqlNode(node.address, node.nativePort, 5000, login)
         return
       } catch (err) {
         lastError = (err as Error).message
@@ -180,7 +216,7 @@ async function waitForCql(node: CassandraNodeSpec, pid: number, timeoutMs: numbe
     await sleep(500)
   }
   throw new Error(
-    `cassandra node ${node.index} did not answer CQL on ${node.address}:${node.nativePort} within ` +
+    `cassandra node ${node.index} did not answer CQL${node.tls ? ' (TLS, login as cassandra)' : ''} on ${node.address}:${node.nativePort} within ` +
       `${timeoutMs} ms (${lastError || 'port closed'}); see ${nodeLogFile(node.index)}`,
   )
 }

@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises'
-import { ALL_NODE_INDEXES, MAIN_GROUP, RING_GROUP, nodeAddress, type CassandraGroup } from './cassandra-groups.js'
+import { ALL_NODE_INDEXES, MAIN_GROUP, MTLS_GROUP, RING_GROUP, SECURE_GROUP, nodeAddress, type CassandraGroup } from './cassandra-groups.js'
 import { countPeers } from './cql-client.js'
 import {
   CQL_PORT,
@@ -61,6 +61,14 @@ export function startRing(opts: StartCassandraOptions = {}): Promise<StartCassan
   return withStateLock(() => startGroup(RING_GROUP, opts))
 }
 
+/**
+ * Starts the secure node (127.0.0.5: passwords and TLS; secure-cassandra.ts adds its admin role) and waits
+ * until it takes TLS logins. Fresh unless it runs, certificates included.
+ */
+export function startSecureNode(opts: StartCassandraOptions = {}, mutualTls = false): Promise<StartCassandraResult> {
+  return withStateLock(() => startGroup(mutualTls ? MTLS_GROUP : SECURE_GROUP, opts))
+}
+
 async function startGroup(group: CassandraGroup, opts: StartCassandraOptions): Promise<StartCassandraResult> {
   const t0 = Date.now()
   if ((await runningIn(group)).length === 0) {
@@ -106,7 +114,12 @@ export function stopRing(): Promise<number[]> {
   return withStateLock(() => stopIndexes(RING_GROUP.indexes))
 }
 
-/** Stops every local node this kit started, single node and ring. */
+/** Stops the secure and mutual-TLS nodes if we started them. */
+export function stopSecureNode(): Promise<number[]> {
+  return withStateLock(() => stopIndexes([...SECURE_GROUP.indexes, ...MTLS_GROUP.indexes]))
+}
+
+/** Stops every local node this kit started: single node, ring and secure node. */
 export function stopAllCassandra(): Promise<number[]> {
   return withStateLock(() => stopIndexes(ALL_NODE_INDEXES))
 }
@@ -126,7 +139,7 @@ export async function startNode(index: number, opts: Omit<NodeOptions, 'seeds'> 
   await withStateLock(() => startCassandraNode(index, opts))
 }
 
-/** Status of every local node (the single node first, then the ring). */
+/** Status of every local node (the single node first, then the ring, then the secure node). */
 export async function cassandraStatus(): Promise<NodeStatus[]> {
   const out: NodeStatus[] = []
   for (const i of ALL_NODE_INDEXES) out.push(await nodeStatus(i))

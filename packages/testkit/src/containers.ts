@@ -36,7 +36,7 @@ export function dockerAvailable(timeoutMs = 5000): Promise<boolean> {
 
 export async function startScyllaContainer(): Promise<{ contactPoints: string[]; localDataCenter: string }> {
   const { GenericContainer, Wait } = await import('testcontainers')
-  const image = process.env.STRATA_SCYLLADB_IMAGE ?? 'scylladb/scylla:2025.1'
+  const image = process.env.STRATA_TESTKIT_SCYLLADB_IMAGE ?? 'scylladb/scylla:2025.1'
   const container = await new GenericContainer(image)
     // One shard, small memory, developer mode: the image's defaults assume a dedicated machine.
     .withCommand(['--smp', '1', '--memory', '1G', '--overprovisioned', '1', '--developer-mode', '1'])
@@ -54,7 +54,7 @@ export async function startScyllaContainer(): Promise<{ contactPoints: string[];
 
 export async function startCockroachContainer(): Promise<{ url: string }> {
   const { GenericContainer, Wait } = await import('testcontainers')
-  const image = process.env.STRATA_COCKROACHDB_IMAGE ?? 'cockroachdb/cockroach:latest-v25.2'
+  const image = process.env.STRATA_TESTKIT_COCKROACHDB_IMAGE ?? 'cockroachdb/cockroach:latest-v25.2'
   const container = await new GenericContainer(image)
     .withCommand(['start-single-node', '--insecure'])
     .withExposedPorts(26257, 8080)

@@ -21,7 +21,13 @@ function hostPort(contactPoint: string, defaultPort: number): string {
 }
 
 /** Runs one query on exactly one node: an allow-list policy keeps the driver off its peers. */
-async function onOneNode<T>(address: string, port: number, timeoutMs: number, fn: (c: cassandra.Client) => Promise<T>): Promise<T> {
+async function onOneNode<T>(
+  address: string,
+  port: number,
+  timeoutMs: number,
+  fn: (c: cassandra.Client) => Promise<T>,
+  login: Partial<ClientOptions> = {},
+): Promise<T> {
   const client = new cassandra.Client({
     contactPoints: [hostPort(address, port)],
     localDataCenter: LOCAL_DC,
@@ -35,6 +41,7 @@ async function onOneNode<T>(address: string, port: number, timeoutMs: number, fn
     },
     socketOptions: { connectTimeout: timeoutMs, readTimeout: timeoutMs },
     pooling: { coreConnectionsPerHost: { [cassandra.types.distance.local]: 1 } },
+    ...login,
   })
   try {
     await client.connect()
@@ -44,9 +51,13 @@ async function onOneNode<T>(address: string, port: number, timeoutMs: number, fn
   }
 }
 
-/** The release_version of one node, or throws. Used to decide that a node we started is ready. */
-export async function probeCqlNode(address: string, port: number, timeoutMs = 5000): Promise<string> {
-  return onOneNode(address, port, timeoutMs, async (c) => String((await c.execute('SELECT release_version FROM system.local')).first()?.get('release_version')))
+/**
+ * The release_version of one node, or throws. Used to decide that a node we started is ready. `login` adds
+ * TLS and credentials (`sslOptions`, `credentials`) for the secure node.
+ */
+export async function probeCqlNode(address: string, port: number, timeoutMs = 5000, login: Partial<ClientOptions> = {}): Promise<string> {
+  const query = async (c: cassandra.Client) => String((await c.execute('SELECT release_version FROM system.local')).first()?.get('release_version'))
+  return onOneNode(address, port, timeoutMs, query, login)
 }
 
 /** Number of rows in system.peers as seen from one node (its view of the other cluster members). */

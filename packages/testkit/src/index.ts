@@ -1,13 +1,13 @@
 /**
  * @strata/testkit — the real-database harness: local Cassandra 5.0 and PostgreSQL servers (or env /
- * testcontainers endpoints), their start/stop/status, and test fixtures.
+ * testcontainers endpoints), their start/stop/status, TLS + authentication variants of both, and test fixtures.
  */
 import './vitest-context.js'
 
 export { CASSANDRA_VERSION, ensureCassandraJars, type CassandraJars } from './cassandra-jars.js'
 export { CLUSTER_NAME, LOCAL_DC } from './cassandra-config.js'
 export { CQL_PORT, nodeAddress, type NodeOptions, type NodeStatus } from './cassandra-node.js'
-export { RING_GROUP, MAIN_GROUP } from './cassandra-groups.js'
+export { RING_GROUP, MAIN_GROUP, SECURE_GROUP, MTLS_GROUP } from './cassandra-groups.js'
 export {
   cassandraStatus,
   runningCassandraNodes,
@@ -32,6 +32,18 @@ export {
   stopPostgres,
   type PostgresStatus,
 } from './postgres-server.js'
+export { SECURE_CQL_ADMIN, startSecureCassandra, stopSecureCassandra, type SecureCassandra } from './secure-cassandra.js'
+export {
+  SECURE_PG_ADMIN,
+  SECURE_PG_CERT_USER,
+  SECURE_PG_PORT,
+  securePostgresStatus,
+  startSecurePostgres,
+  stopSecurePostgres,
+  type SecurePostgres,
+  type SecurePostgresStatus,
+} from './secure-postgres.js'
+export type { TestCerts } from './test-certs.js'
 export { dockerAvailable, stopContainers } from './containers.js'
 export { DYNAMODB_LOCAL_VERSION, ensureDynamoJars } from './dynamodb-jars.js'
 export {

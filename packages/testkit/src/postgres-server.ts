@@ -43,13 +43,13 @@ export function localPostgresUrl(): string {
 }
 
 /**
- * Home of the local server: .strata-dbs/postgres, unless the account postgres runs as cannot reach it
+ * Home of a local server: .strata-dbs/<name>, unless the account postgres runs as cannot reach it
  * (checkout under a 0700 home), then a folder in the temp dir.
  */
-function postgresHome(user: RunAs | undefined): string {
-  const home = stateDir('postgres')
+export function postgresHome(user: RunAs | undefined, name = 'postgres'): string {
+  const home = stateDir(name)
   if (!user || canTraverse(home, user)) return home
-  return path.join(tmpdir(), `strata-dbs-postgres-${user.uid}`)
+  return path.join(tmpdir(), `strata-dbs-${name}-${user.uid}`)
 }
 
 const files = (home: string) => ({
@@ -221,7 +221,8 @@ async function stopPostgresLocked(): Promise<boolean> {
   return pid !== undefined
 }
 
-function run(cmd: string, args: string[], opts: { env: NodeJS.ProcessEnv; uid?: number; gid?: number }): Promise<void> {
+/** Runs a PostgreSQL tool (initdb) to completion; its output is in the error when it fails. */
+export function run(cmd: string, args: string[], opts: { env: NodeJS.ProcessEnv; uid?: number; gid?: number }): Promise<void> {
   return new Promise((resolve, reject) => {
     let output = ''
     const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] })

@@ -135,13 +135,13 @@ export async function evolveCommand(settings: () => Promise<Settings>, out: Outp
       const s = await settings()
       if (s.db !== 'scylladb') throw new StrataError('E_USAGE', 'evolve works on ScyllaDB/Cassandra (--db scylladb, CQL) or through the DynamoDB API (--api dynamodb)')
       const { sweepCqlTable } = await import('@strata/scylladb')
-      const [keyspace, name] = table.includes('.') ? (table.split('.') as [string, string]) : [s.scylladb.keyspace, table]
+      const [keyspace, name] = table.includes('.') ? (table.split('.') as [string, string]) : [s.scylladb.keyspace ?? '', table]
       const layout = o.documentColumn ? { json: o.documentColumn, ...(o.versionColumn ? { versionColumn: o.versionColumn } : {}) } : 'columns' as const
       const adapter = await openAdapter(s)
       where = `${keyspace}.${name}`
       try {
         const { client } = adapter.codeContext() as import('@strata/scylladb').ScyllaCodeContext
-        result = await sweepCqlTable({ ...common, client, keyspace, table: name, layout, checkpointKeyspace: s.scylladb.keyspace })
+        result = await sweepCqlTable({ ...common, client, keyspace, table: name, layout, checkpointKeyspace: s.scylladb.keyspace ?? '' })
       } finally {
         await adapter.close()
       }

@@ -14,7 +14,7 @@ export interface RecommendationsOptions {
  */
 export function commandStyle(s: Settings): CommandStyle {
   const args = [`--db ${s.db}`]
-  if (s.db === 'scylladb') args.push(`--keyspace ${quote(s.scylladb.keyspace)}`)
+  if (s.db === 'scylladb') args.push(`--keyspace ${quote(s.scylladb.keyspace ?? '')}`)
   if (s.set !== 'default') args.push(`--set ${quote(s.set)}`)
   if (s.dir !== `migrations/${s.db}`) args.push(`--dir ${quote(s.dir)}`)
   return { program: 'strata', args: args.join(' '), dir: s.dir }

@@ -1,0 +1,44 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { StrataError } from '@strata/core'
+import { resolveConnection } from './connection-options.js'
+import { cockroachOptionsFromEnv } from './settings.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'strata-crdb-settings-'))
+writeFileSync(join(dir, 'ca.pem'), 'PEM ca')
+const URL_ = 'postgresql://app@db.internal:26257/orders'
+
+function fails(fn: () => unknown): StrataError {
+  try {
+    fn()
+  } catch (err) {
+    expect((err as StrataError).code).toBe('E_CONFIG')
+    return err as StrataError
+  }
+  throw new Error('expected E_CONFIG')
+}
+
+describe('CockroachDB settings from the environment', () => {
+  it('turns the TLS settings into verify-full, and insecure into require with a warning', () => {
+    const verified = cockroachOptionsFromEnv({ STRATA_COCKROACHDB_URL: URL_, STRATA_COCKROACHDB_TLS_CA: join(dir, 'ca.pem'), STRATA_COCKROACHDB_TLS_SERVER_NAME: 'crdb' })
+    expect(verified.options).toMatchObject({ sslmode: 'verify-full', servername: 'crdb' })
+    expect(resolveConnection(verified.options).config.ssl).toMatchObject({ rejectUnauthorized: true, servername: 'crdb' })
+    const insecure = cockroachOptionsFromEnv({ STRATA_COCKROACHDB_URL: URL_, STRATA_COCKROACHDB_TLS_INSECURE: 'true' })
+    expect(insecure.options.sslmode).toBe('require')
+    expect(insecure.warnings[0]).toMatch(/verification is OFF/)
+  })
+
+  it('keeps a verify-ca URL and takes the password from env over the URL', () => {
+    const c = cockroachOptionsFromEnv({ STRATA_COCKROACHDB_URL: `${URL_}?sslmode=verify-ca`, STRATA_COCKROACHDB_TLS_CA: join(dir, 'ca.pem'), STRATA_COCKROACHDB_PASSWORD: 'pw' })
+    expect(c.options).toMatchObject({ sslmode: 'verify-ca', password: 'pw' })
+  })
+
+  it('refuses a URL that contradicts the TLS settings, and a missing URL', () => {
+    expect(fails(() => cockroachOptionsFromEnv({ STRATA_COCKROACHDB_URL: `${URL_}?sslmode=disable`, STRATA_COCKROACHDB_TLS: 'true' })).message).toMatch(/sslmode=disable but TLS settings/)
+    expect(fails(() => cockroachOptionsFromEnv({ STRATA_COCKROACHDB_URL: `${URL_}?sslmode=verify-full`, STRATA_COCKROACHDB_TLS_INSECURE: 'true' })).message).toMatch(/tls.insecure turns verification off/)
+    expect(fails(() => cockroachOptionsFromEnv({})).message).toMatch(/no CockroachDB URL/)
+    expect(fails(() => cockroachOptionsFromEnv({ STRATA_COCKROACHDB_ULR: URL_ })).message).toMatch(/did you mean STRATA_COCKROACHDB_URL\?/)
+  })
+})

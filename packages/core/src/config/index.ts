@@ -1,0 +1,6 @@
+export * from './nearest-name.js'
+export * from './settings-schema.js'
+export * from './env-settings.js'
+export * from './secret-files.js'
+export * from './tls-settings.js'
+export * from './credentials.js'
