@@ -34,7 +34,7 @@ export function checkCompatibility(dbVersion: string | undefined, app: AppSchema
   }
   if (compareVersions(db, appV) <= 0) return { ok: true, reason: 'compatible', dbVersion, message: `database schema version ${db.raw} is supported (app ${appV.raw})` }
   if (db.scheme === 'semver' && appV.scheme === 'semver') {
-    if ((db.parts[0] ?? 0) > (appV.parts[0] ?? 0)) {
+    if (BigInt(db.parts[0] ?? '0') > BigInt(appV.parts[0] ?? '0')) {
       return { ok: false, reason: 'newer-major', dbVersion, message: `database schema version ${db.raw} is a newer major version than this app supports (${appV.raw}); upgrade the app` }
     }
     return { ok: true, reason: 'newer-minor', dbVersion, message: `database schema version ${db.raw} is a newer minor version than the app's ${appV.raw}; allowed` }

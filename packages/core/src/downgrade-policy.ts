@@ -13,9 +13,9 @@ export interface DowngradeCheck {
 }
 
 /** The major of a semver version; undefined for sequential and timestamp versions, which carry none. */
-function majorOf(version: string): number | undefined {
+function majorOf(version: string): bigint | undefined {
   const v = parseVersion(version)
-  return v.scheme === 'semver' ? (v.parts[0] ?? 0) : undefined
+  return v.scheme === 'semver' ? BigInt(v.parts[0] ?? '0') : undefined
 }
 
 /**
@@ -29,7 +29,7 @@ export function checkDowngrade(plan: Plan, applied: readonly AppliedMigration[])
   const to = currentVersion(applied.filter((r) => !rolledBack.has(r.version)))
   if (from === undefined) return { from, to, crossesMajor: false }
   const a = majorOf(from)
-  const b = to === undefined ? (a === undefined ? undefined : 0) : majorOf(to)
+  const b = to === undefined ? (a === undefined ? undefined : 0n) : majorOf(to)
   return { from, to, crossesMajor: a !== undefined && b !== undefined && b < a }
 }
 

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { loadMigrations } from './file-source.js'
+import { FILENAME_GRAMMAR, loadMigrations } from './file-source.js'
 import { checksumOf } from './hash.js'
 import { MemoryAdapter } from './memory-adapter.js'
 
@@ -70,6 +70,60 @@ describe('file source', () => {
   ])('refuses the malformed file name %s, naming it', async (name) => {
     const dir = await dirWith({ [name]: 'SELECT 1;' })
     await expect(loadMigrations({ dir, dialect: 'sql', split })).rejects.toMatchObject({ code: 'E_FILENAME', file: name, message: expect.stringContaining(name) })
+  })
+
+  it('reads ory/popx names: 20-digit versions with .up.sql/.down.sql, in exact numeric order', async () => {
+    const dir = await dirWith({
+      '20210410175418000002_credentials.up.sql': 'CREATE TABLE c (id int);',
+      '20210410175418000002_credentials.down.sql': 'DROP TABLE c;',
+      '20210410175418000001_identities.up.sql': 'CREATE TABLE i (id int);',
+      '20210410175418000001_identities.down.sql': 'DROP TABLE i;',
+      '20210410175417999999_first.sql': 'CREATE TABLE f (id int);',
+    })
+    const ms = await loadMigrations({ dir, dialect: 'sql', split })
+    expect(ms.map((m) => [m.version.raw, m.name, m.file, m.downFile])).toEqual([
+      ['20210410175417999999', 'first', '20210410175417999999_first.sql', undefined],
+      ['20210410175418000001', 'identities', '20210410175418000001_identities.up.sql', '20210410175418000001_identities.down.sql'],
+      ['20210410175418000002', 'credentials', '20210410175418000002_credentials.up.sql', '20210410175418000002_credentials.down.sql'],
+    ])
+    expect(ms[1]?.version.scheme).toBe('timestamp')
+    expect(ms[1]?.downStatements?.map((x) => x.text)).toEqual(['DROP TABLE i'])
+  })
+
+  it('reads dots in descriptions: 1.13.0_combined_v1.10_v1.13.sql is version 1.13.0', async () => {
+    const dir = await dirWith({
+      '1.13.0_combined_v1.10_v1.13.sql': 'SELECT 13;',
+      '1.13.0_combined_v1.10_v1.13.down.sql': 'SELECT 0;',
+      '1.9.0_release.notes-v1.9.sql': 'SELECT 9;',
+    })
+    const ms = await loadMigrations({ dir, dialect: 'sql', split })
+    expect(ms.map((m) => [m.version.raw, m.name])).toEqual([['1.9.0', 'release.notes-v1.9'], ['1.13.0', 'combined_v1.10_v1.13']])
+    expect(ms[1]?.downFile).toBe('1.13.0_combined_v1.10_v1.13.down.sql')
+  })
+
+  it.each([
+    ['123456789012345678901_x.sql', /"123456789012345678901" is not a version/],
+    ['1.2.3.4.5_x.sql', /"1.2.3.4.5" is not a version/],
+    ['1.2._x.sql', /"1.2." is not a version/],
+    ['001_x..y.sql', /"x..y" is not a description/],
+    ['001_.x.sql', /".x" is not a description/],
+    ['001_x..sql', /"x." is not a description/],
+    ['001_x.down.down.sql', /ends in .down, so the direction is ambiguous/],
+    ['001_x.up.down.sql', /ends in .up, so the direction is ambiguous/],
+    ['001_x.Down.sql', /ends in .Down, so the direction is ambiguous/],
+    ['001.sql', /no "_" between version and description/],
+  ])('refuses the ambiguous or malformed name %s, stating the grammar', async (name, why) => {
+    const dir = await dirWith({ [name]: 'SELECT 1;' })
+    const err = await loadMigrations({ dir, dialect: 'sql', split }).catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'E_FILENAME', file: name, message: expect.stringMatching(why) })
+    expect((err as Error).message).toContain(name)
+    expect((err as Error).message).toContain(FILENAME_GRAMMAR)
+    expect((err as Error).message).toMatch(/8–20 digits/)
+  })
+
+  it('refuses .up/.down suffixes on modules, which export up() and down()', async () => {
+    const dir = await dirWith({ '001_x.up.ts': 'export const up = async () => {}' })
+    await expect(loadMigrations({ dir, dialect: 'sql', split })).rejects.toMatchObject({ code: 'E_FILENAME', message: expect.stringMatching(/only \.sql files take \.up\/\.down suffixes/) })
   })
 
   it('refuses a down twin without its up file', async () => {

@@ -6,7 +6,7 @@ import { StrataError, messageOf } from './errors.js'
 import { checksumOf, hashStatement } from './hash.js'
 import type { FileDirectives, Migration, MigrationContext, MigrationKind, Statement } from './types.js'
 import { decodeUtf8 } from './utf8.js'
-import { assertOneScheme, compareVersions, isVersionString, parseVersion } from './version.js'
+import { assertOneScheme, compareVersions, isVersionString, parseVersion, VERSION_GRAMMAR } from './version.js'
 
 export type SplitFn = (source: string, file: string) => { text: string; line: number }[]
 
@@ -34,7 +34,14 @@ export interface FileSourceOptions {
 }
 
 const MIGRATION_EXT = /\.(cql|sql|ts|mts|js|mjs)$/
-const NAME = /^([0-9][0-9.]*)_([A-Za-z0-9][A-Za-z0-9_-]*?)(\.down)?\.(cql|sql|ts|mts|js|mjs)$/
+/** A description: letters, digits, _ and -, with single dots between them (`combined_v1.10_v1.13`). */
+const DESCRIPTION = /^[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*$/
+
+/** The file name grammar, as every refusal states it (core README, "Migration names"). */
+export const FILENAME_GRAMMAR =
+  `{version}_{description}[.up|.down].{ext}: the version ends at the first "_" (${VERSION_GRAMMAR}); the description is ` +
+  'letters, digits, "_", "-" and single dots between them (1.13.0_combined_v1.10_v1.13.sql), and does not itself end in ' +
+  '.up or .down; a .cql/.sql file may end in .up (same as none) and has an optional .down twin'
 
 async function importWithJiti(path: string): Promise<Record<string, unknown>> {
   // jiti loads .ts modules without a build step; it is imported lazily so SQL-only runs never pay for it.
@@ -56,6 +63,16 @@ interface ParsedName { file: string; version: string; name: string; down: boolea
 /** A name that starts like a migration (`{version}_`): such a file is never skipped quietly. */
 const LOOKS_LIKE_MIGRATION = /^[0-9][0-9.]*_/
 
+function malformed(file: string, why: string): StrataError {
+  return new StrataError('E_FILENAME', `malformed migration file name "${file}": ${why}. Expected ${FILENAME_GRAMMAR}`, { file })
+}
+
+/**
+ * `{version}_{description}[.up|.down].{ext}`. The version is everything before the first "_"; the extension is
+ * the last dot part; a lower-case `.up` or `.down` just before it is the direction (`.up` is the default, for
+ * sets named like ory/popx's `20210410175418000001_identities.up.sql`); everything between is the description,
+ * which may contain dots (`1.13.0_combined_v1.10_v1.13.sql`) but not end in another `.up`/`.down` (ambiguous).
+ */
 function parseName(file: string, dialect: 'cql' | 'sql', onIgnored: (f: string, r: string) => void): ParsedName | undefined {
   if (file.startsWith('.') || file.endsWith('.d.ts') || (!MIGRATION_EXT.test(file) && !LOOKS_LIKE_MIGRATION.test(file))) {
     onIgnored(file, 'not a migration file')
@@ -65,18 +82,27 @@ function parseName(file: string, dialect: 'cql' | 'sql', onIgnored: (f: string, 
     const ext = /\.[^.]*$/.exec(file)?.[0] ?? '(none)'
     throw new StrataError('E_FILENAME', `"${file}" looks like a migration but its extension ${ext} is not one Strata runs (lower-case .${dialect}, .ts, .js); rename it, or move it out of the migration directory`, { file })
   }
-  const m = NAME.exec(file)
-  if (!m || !isVersionString(m[1] as string)) {
-    throw new StrataError('E_FILENAME', `malformed migration file name "${file}": expected {version}_{description}.{${dialect},ts,js}, e.g. 001_create_users.${dialect}`, { file })
+  const ext = (MIGRATION_EXT.exec(file) as RegExpExecArray)[1] as string
+  let stem = file.slice(0, -(ext.length + 1))
+  const direction = /\.(up|down)$/.exec(stem)?.[1] as 'up' | 'down' | undefined
+  if (direction) stem = stem.slice(0, -(direction.length + 1))
+  const sep = stem.indexOf('_')
+  if (sep < 0) throw malformed(file, 'no "_" between version and description')
+  const version = stem.slice(0, sep)
+  const name = stem.slice(sep + 1)
+  if (!isVersionString(version)) throw malformed(file, `"${version}" is not a version`)
+  if (!DESCRIPTION.test(name)) throw malformed(file, name ? `"${name}" is not a description` : 'the description is empty')
+  const last = /\.([^.]*)$/.exec(name)?.[1]
+  if (last !== undefined && /^(up|down)$/i.test(last)) {
+    throw malformed(file, `the description "${name}" ends in .${last}, so the direction is ambiguous`)
   }
-  const ext = m[4] as string
   if ((ext === 'cql' || ext === 'sql') && ext !== dialect) {
     throw new StrataError('E_FILENAME', `"${file}" is a .${ext} file in a ${dialect.toUpperCase()} migration set: it would never run here; move it to the ${ext === 'cql' ? 'ScyllaDB' : 'CockroachDB'} set's directory`, { file })
   }
-  if (m[3] && !(ext === 'cql' || ext === 'sql')) {
-    throw new StrataError('E_FILENAME', `"${file}": only .${dialect} files have .down twins; a module exports down()`, { file })
+  if (direction && !(ext === 'cql' || ext === 'sql')) {
+    throw new StrataError('E_FILENAME', `"${file}": only .${dialect} files take .up/.down suffixes (and have .down twins); a module exports up() and down()`, { file })
   }
-  return { file, version: m[1] as string, name: m[2] as string, down: Boolean(m[3]), ext }
+  return { file, version, name, down: direction === 'down', ext }
 }
 
 function toStatements(source: string, file: string, split: SplitFn): Statement[] {
@@ -144,7 +170,7 @@ function fileDirectives(source: string, read: FileSourceOptions['directives']): 
 const KIND_DIRECTIVE = /^\s*--\s*strata:kind\s*=?\s*(schema|data)\s*$/im
 
 /**
- * Loads a directory of `{version}_{description}.{cql|sql|ts|js}` files (+ `.down.cql|.down.sql` twins),
+ * Loads a directory of `{version}_{description}[.up].{cql|sql|ts|js}` files (+ `.down.cql|.down.sql` twins; see FILENAME_GRAMMAR),
  * sorted by version. Throws a StrataError naming the file on bad input; never drops a file silently.
  */
 export async function loadMigrations(opts: FileSourceOptions): Promise<Migration[]> {

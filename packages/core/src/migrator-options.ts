@@ -1,4 +1,5 @@
 /** The Migrator's options, per-run options and results. */
+import type { MigrationInput } from './code-migrations.js'
 import type { FileSourceIo } from './file-source.js'
 import type { MigratorLintOptions } from './lint/run-lint.js'
 import type { Plan, PlanIssue } from './plan.js'
@@ -7,13 +8,18 @@ import type { AppSchemaRequirements } from './compatibility.js'
 import type { StepResult } from './run/run-step.js'
 import type { SnapshotMode } from './snapshot-recorder.js'
 import type { StatusRow } from './status.js'
-import type { Adapter, Migration, MigrationKind } from './types.js'
+import type { Adapter, MigrationKind } from './types.js'
 
 export interface MigratorOptions {
   adapter: Adapter
-  /** Directory of migration files; or give `migrations` directly. */
+  /** Directory of migration files; or give `migrations` directly, or both (merged by version). */
   dir?: string
-  migrations?: readonly Migration[]
+  /**
+   * Migrations in code: `{ version, name, description?, kind?, up, down?, checksum?, transactional? }` (seed 004's
+   * shape; see CodeMigration), or already loaded Migrations. With `dir`, both are one set: one version scheme,
+   * and a version in both is refused (E_DUPLICATE_VERSION naming the file and the code migration).
+   */
+  migrations?: readonly MigrationInput[]
   /** Namespaces history and lock so several services can share a keyspace/database. */
   set?: string
   owner?: string

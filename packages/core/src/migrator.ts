@@ -1,6 +1,7 @@
 import { ENVIRONMENT_CODES, StrataError, isStrataError } from './errors.js'
 import { TypedEmitter } from './events.js'
 import { loadMigrations } from './file-source.js'
+import { mergeMigrations, toMigrations } from './code-migrations.js'
 import { computePlan, planError, type Plan } from './plan.js'
 import { RunLint } from './lint/run-lint.js'
 import { appliedByHere, newOwnerId, TOOL_VERSION } from './identity.js'
@@ -30,6 +31,8 @@ export class Migrator extends TypedEmitter {
   readonly set: string
   readonly owner: string
   private readonly opts: MigratorOptions
+  /** opts.migrations, validated and converted once (E_FILENAME / E_MODULE_INVALID at construction). */
+  private readonly codeMigrations?: readonly Migration[]
   private readonly now: () => Date
   /** The schema version through the current up/down run, for the 'schema:version' event. */
   private tracker?: RunVersion
@@ -38,6 +41,7 @@ export class Migrator extends TypedEmitter {
     super()
     if (!opts.dir && !opts.migrations) throw new StrataError('E_CONFIG', 'Migrator needs a migration directory (dir) or a list of migrations')
     this.opts = { ...opts, adapter: withClassifiedErrors(opts.adapter) }
+    this.codeMigrations = opts.migrations ? toMigrations(opts.migrations) : undefined
     this.set = opts.set ?? 'default'
     if (!/^[A-Za-z0-9_.-]{1,64}$/.test(this.set)) throw new StrataError('E_CONFIG', `invalid migration set name "${this.set}" (letters, digits, _ . -)`)
     this.owner = opts.owner ?? newOwnerId()
@@ -52,12 +56,16 @@ export class Migrator extends TypedEmitter {
     return this.opts.adapter
   }
 
-  /** Migrations on disk, sorted; ignored files are reported as 'file:ignored' events. */
+  /**
+   * The set's migrations, sorted: the directory's (ignored files are reported as 'file:ignored' events) and the
+   * code list's, merged (one scheme; a version in both is refused by the plan with E_DUPLICATE_VERSION).
+   */
   async load(): Promise<Migration[]> {
-    if (this.opts.migrations) return [...this.opts.migrations].sort((a, b) => compareVersions(a.version, b.version))
+    const code = this.codeMigrations ?? []
+    if (!this.opts.dir) return mergeMigrations([], code)
     const a = this.opts.adapter
-    return loadMigrations({
-      dir: this.opts.dir as string,
+    const files = await loadMigrations({
+      dir: this.opts.dir,
       dialect: a.dialect,
       split: (src, file) => a.split(src, file),
       directives: a.directives?.bind(a),
@@ -65,6 +73,7 @@ export class Migrator extends TypedEmitter {
       onIgnored: (file, reason) => this.emit('file:ignored', { file, reason }),
       lazyStatements: true,
     })
+    return code.length ? mergeMigrations(files, code) : files
   }
 
   /** Every history row of the set, newest first. Read-only. */

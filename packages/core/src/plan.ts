@@ -1,7 +1,7 @@
 import { StrataError, type StrataErrorCode } from './errors.js'
 import type { AppliedMigration, Migration, MigrationKind } from './types.js'
 import { hasDown } from './types.js'
-import { compareRaw, compareVersions, parseVersion, type Version } from './version.js'
+import { compareRaw, compareVersions, parseVersion, versionKeyOf, type Version } from './version.js'
 
 export interface PlanOptions {
   /** Apply files older than the newest applied version instead of refusing them. */
@@ -174,7 +174,7 @@ function planDown(input: PlanInput, index: (raw: string) => Migration | undefine
   let chosen: AppliedMigration[]
   if (input.target !== undefined) {
     const target = parseVersion(input.target)
-    if (target.parts.some((p) => p !== 0) && !input.available.some((m) => compareVersions(m.version, target) === 0)) {
+    if (target.parts.some((p) => p !== '0') && !input.available.some((m) => compareVersions(m.version, target) === 0)) {
       issues.push({ code: 'E_UNKNOWN_TARGET', severity: 'error', version: input.target, message: `target version ${input.target} is not a known migration (use 0 to roll back everything)` })
       return []
     }
@@ -189,7 +189,7 @@ function planDown(input: PlanInput, index: (raw: string) => Migration | undefine
     const m = index(row.version)
     if (!m) continue // reported as E_MISSING_FILE by historyIssues
     if (!hasDown(m)) {
-      issues.push({ code: 'E_NO_DOWN', severity: 'error', version: m.version.raw, file: m.file, message: `${m.file} has no down migration (add a .down.${m.format} twin or export down()); nothing was rolled back` })
+      issues.push({ code: 'E_NO_DOWN', severity: 'error', version: m.version.raw, file: m.file, message: `${m.file} has no down migration (${m.source === 'code' ? 'give it a down function' : `add a .down.${m.format} twin or export down()`}); nothing was rolled back` })
     }
     steps.push({ ...stepFor(m, 'down', row.status === 'rolling_back' ? row : undefined, input.options), row })
   }
@@ -202,7 +202,7 @@ function planDown(input: PlanInput, index: (raw: string) => Migration | undefine
  */
 export function computePlan(input: PlanInput): Plan {
   const available = sortedByVersion(input.available)
-  const key = (raw: string): string => parseVersion(raw).parts.join('.')
+  const key = versionKeyOf
   const byKey = new Map(available.map((m) => [key(m.version.raw), m]))
   const rows = new Map(input.applied.map((r) => [key(r.version), r]))
   const issues = duplicateIssues(available)

@@ -1,7 +1,5 @@
 import type { AppliedMigration } from './types.js'
-import { compareRaw, parseVersion } from './version.js'
-
-const key = (raw: string): string => parseVersion(raw).parts.join('.')
+import { compareRaw, versionKeyOf as key } from './version.js'
 
 /**
  * The set's schema version through one up/down run: the history it last read, plus the migrations it has

@@ -3,7 +3,7 @@ import { diffSchemas, type SchemaChange } from './schema-diff.js'
 import { decodeSnapshot, snapshotsSupported } from './snapshot-recorder.js'
 import type { SnapshotDocument, SnapshotStore, SnapshotWhich, StoredSnapshotInfo } from './snapshot-types.js'
 import type { Adapter } from './types.js'
-import { compareRaw, isVersionString } from './version.js'
+import { compareRaw, isVersionString, VERSION_GRAMMAR } from './version.js'
 
 /** A snapshot as `snapshot show` reports it, with the stored snapshot it was read from. */
 export interface ResolvedSnapshot {
@@ -29,7 +29,7 @@ function storeOf(adapter: Adapter): SnapshotStore {
 }
 
 function checkVersion(v: string): void {
-  if (!isVersionString(v)) throw new StrataError('E_USAGE', `"${v}" is not a version (e.g. 003, 20251130120000, 1.2.0)`)
+  if (!isVersionString(v)) throw new StrataError('E_USAGE', `"${v}" is not a version: ${VERSION_GRAMMAR}`)
 }
 
 const sameRaw = (a: string, b: string): boolean => {

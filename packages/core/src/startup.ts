@@ -2,7 +2,8 @@ import { checkCompatibility, type AppSchemaRequirements, type CompatibilityResul
 import { StrataError, messageOf } from './errors.js'
 import { Migrator, type MigratorOptions } from './migrator.js'
 import type { StepResult } from './run/run-step.js'
-import type { Adapter, Migration, MigrationKind } from './types.js'
+import { toMigrations, type MigrationInput } from './code-migrations.js'
+import type { Adapter, MigrationKind } from './types.js'
 import { readStartupFlags, type StartupFlags } from './startup-flags.js'
 import { interruptOnSignals } from './shutdown.js'
 
@@ -12,7 +13,8 @@ export interface StartupDatabase {
   /** A connected adapter, or a factory (called once, closed at the end unless keepOpen). */
   adapter: Adapter | (() => Promise<Adapter>)
   dir?: string
-  migrations?: readonly Migration[]
+  /** Migrations in code (`{ version, name, description?, up, down? }`), alone or merged with `dir`. */
+  migrations?: readonly MigrationInput[]
   set?: string
   placeholders?: Record<string, string>
   lockTtlMs?: number
@@ -91,11 +93,13 @@ export async function migrateOnStartup(opts: StartupOptions): Promise<StartupDat
 }
 
 async function startOne(db: StartupDatabase, flags: StartupFlags, opts: StartupOptions, log: StartupLogger, stop?: AbortSignal): Promise<StartupDatabaseResult> {
+  // A malformed code migration is refused before a connection is opened (E_FILENAME / E_MODULE_INVALID).
+  const migrations = db.migrations ? toMigrations(db.migrations) : undefined
   const adapter = typeof db.adapter === 'function' ? await db.adapter() : db.adapter
   const app = db.app ?? opts.app
   const mode = flags.force ? 'force' : flags.auto ? 'auto' : 'check'
   const migratorOpts: MigratorOptions = {
-    adapter, dir: db.dir, migrations: db.migrations, set: db.set, placeholders: db.placeholders,
+    adapter, dir: db.dir, migrations, set: db.set, placeholders: db.placeholders,
     lockTtlMs: db.lockTtlMs, lockWaitMs: flags.timeoutMs, migrationTimeoutMs: flags.timeoutMs, snapshots: flags.snapshots,
     lint: db.lint,
   }

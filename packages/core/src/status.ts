@@ -1,5 +1,5 @@
 import type { AppliedMigration, Migration } from './types.js'
-import { compareRaw } from './version.js'
+import { compareRaw, versionKey, versionKeyOf } from './version.js'
 
 /** rolling_back: a down stopped part-way (`down` resumes it). */
 export type StatusState = 'applied' | 'baselined' | 'pending' | 'failed' | 'partial' | 'rolling_back' | 'rolled_back' | 'missing'
@@ -7,6 +7,8 @@ export type StatusState = 'applied' | 'baselined' | 'pending' | 'failed' | 'part
 export interface StatusRow {
   version: string
   name: string
+  /** The migration's description (module metadata, or a code migration's), else the one history recorded; null when none. */
+  description: string | null
   file: string | null
   kind: string
   state: StatusState
@@ -33,13 +35,15 @@ function stateOf(row: AppliedMigration | undefined): StatusState {
 
 /** One row per version, on disk or in history, in version order. Pure. */
 export function computeStatus(available: readonly Migration[], applied: readonly AppliedMigration[]): StatusRow[] {
-  const rows = new Map(applied.map((r) => [r.version, r]))
+  // Matched by version key: a row recorded as '1' is migration '001' (as the plan matches them).
+  const rows = new Map(applied.map((r) => [versionKeyOf(r.version), r]))
   const out: StatusRow[] = available.map((m) => {
-    const row = rows.get(m.version.raw)
-    rows.delete(m.version.raw)
+    const row = rows.get(versionKey(m.version))
+    rows.delete(versionKey(m.version))
     return {
       version: m.version.raw,
       name: m.name,
+      description: m.description ?? row?.description ?? null,
       file: m.file,
       kind: m.kind,
       state: stateOf(row),
@@ -56,7 +60,7 @@ export function computeStatus(available: readonly Migration[], applied: readonly
   })
   for (const row of rows.values()) {
     out.push({
-      version: row.version, name: row.name, file: null, kind: row.kind,
+      version: row.version, name: row.name, description: row.description ?? null, file: null, kind: row.kind,
       state: row.status === 'rolled_back' ? 'rolled_back' : 'missing',
       statementsDone: row.statementsDone, statementsTotal: row.statementsTotal, inFlight: false,
       startedAt: row.startedAt, finishedAt: row.finishedAt, rolledBackAt: row.rolledBackAt,

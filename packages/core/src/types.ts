@@ -34,11 +34,16 @@ export interface Migration {
   readonly version: Version
   readonly name: string
   readonly kind: MigrationKind
-  /** sha256 of the LF-normalised content of the up file/module. */
+  /**
+   * sha256 of the LF-normalised content of the up file/module; for a migration given in code, its explicit
+   * `checksum` or else sha256 of its functions' source (code-migrations.ts).
+   */
   readonly checksum: string
-  /** Path relative to the migration directory, for messages. */
+  /** Path relative to the migration directory, for messages; `{version}_{name} (code)` for a migration given in code. */
   readonly file: string
   readonly format: 'cql' | 'sql' | 'ts' | 'js'
+  /** 'code' for a migration given in `MigratorOptions.migrations` as a CodeMigration; files leave it undefined. */
+  readonly source?: 'file' | 'code'
   readonly description?: string
   /** For .cql/.sql files, after splitting. */
   readonly statements?: readonly Statement[]

@@ -2,27 +2,42 @@ import { StrataError } from './errors.js'
 
 export type VersionScheme = 'sequential' | 'timestamp' | 'semver'
 
-/** A migration version: '001', '20251130120000' or '1.10.0', compared numerically part by part. */
+/**
+ * A migration version: '001', '20251130120000', '20210410175418000001' or '1.10.0', compared numerically part
+ * by part. `parts` are the numbers as canonical decimal strings (leading zeros dropped, '0' for zero): a
+ * 20-digit timestamp exceeds Number.MAX_SAFE_INTEGER, so versions are never converted to JS numbers; compare
+ * them with compareVersions (length first, then digits).
+ */
 export interface Version {
   readonly raw: string
-  readonly parts: readonly number[]
+  readonly parts: readonly string[]
   readonly scheme: VersionScheme
 }
 
 const SEQUENTIAL = /^\d{1,7}$/
-const TIMESTAMP = /^\d{8,14}$/
-const SEMVER = /^\d+(?:\.\d+){1,3}$/
+const TIMESTAMP = /^\d{8,20}$/
+const SEMVER = /^\d{1,20}(?:\.\d{1,20}){1,3}$/
+
+/** The version grammar, as every refusal states it (core README, "Migration names"). */
+export const VERSION_GRAMMAR =
+  'a version is 1–7 digits (sequential: 001), 8–20 digits (timestamp: 20251130120000, 20210410175418000001) ' +
+  'or 2–4 dot-separated numbers of up to 20 digits (semver: 1.13.0), compared as numbers'
 
 export function isVersionString(raw: string): boolean {
   return SEQUENTIAL.test(raw) || TIMESTAMP.test(raw) || SEMVER.test(raw)
 }
 
+/** '007' → '7', '000' → '0': a digit run in canonical form (exact for any length). */
+function canonical(digits: string): string {
+  return digits.replace(/^0+(?=\d)/, '')
+}
+
 export function parseVersion(raw: string, file?: string): Version {
-  if (SEMVER.test(raw)) return { raw, parts: raw.split('.').map(Number), scheme: 'semver' }
-  // 8+ digits are dates or date-times (20251130, 20251130120000); fewer are sequence numbers.
-  if (TIMESTAMP.test(raw)) return { raw, parts: [Number(raw)], scheme: 'timestamp' }
-  if (SEQUENTIAL.test(raw)) return { raw, parts: [Number(raw)], scheme: 'sequential' }
-  throw new StrataError('E_FILENAME', `"${raw}" is not a version (use 001, 20251130120000 or 1.2.0)`, {
+  if (SEMVER.test(raw)) return { raw, parts: raw.split('.').map(canonical), scheme: 'semver' }
+  // 8+ digits are dates or date-times (20251130, 20251130120000, 20210410175418000001); fewer are sequence numbers.
+  if (TIMESTAMP.test(raw)) return { raw, parts: [canonical(raw)], scheme: 'timestamp' }
+  if (SEQUENTIAL.test(raw)) return { raw, parts: [canonical(raw)], scheme: 'sequential' }
+  throw new StrataError('E_FILENAME', `${file ? `${file}: ` : ''}"${raw}" is not a version: ${VERSION_GRAMMAR}`, {
     version: raw,
     file,
   })
@@ -33,22 +48,43 @@ export function parseVersionArgument(raw: string, what: string): Version {
   try {
     return parseVersion(raw)
   } catch {
-    throw new StrataError('E_USAGE', `${what} "${raw}" is not a version: versions look like 001, 20251130120000 or 1.2.0`, { version: raw })
+    throw new StrataError('E_USAGE', `${what} "${raw}" is not a version: ${VERSION_GRAMMAR}`, { version: raw })
   }
 }
 
-/** Numeric comparison: '1.10.0' > '1.9.0', '010' > '9'; missing semver parts count as 0. */
+/** Two canonical digit strings as numbers: the longer is larger, equal lengths compare digit by digit. */
+function compareDigits(a: string, b: string): number {
+  if (a.length !== b.length) return a.length < b.length ? -1 : 1
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+/** Numeric comparison: '1.10.0' > '1.9.0', '010' > '9', exact at 20 digits; missing semver parts count as 0. */
 export function compareVersions(a: Version, b: Version): number {
   const n = Math.max(a.parts.length, b.parts.length)
   for (let i = 0; i < n; i++) {
-    const d = (a.parts[i] ?? 0) - (b.parts[i] ?? 0)
-    if (d !== 0) return d < 0 ? -1 : 1
+    const d = compareDigits(a.parts[i] ?? '0', b.parts[i] ?? '0')
+    if (d !== 0) return d
   }
   return 0
 }
 
 export function sameVersion(a: Version, b: Version): boolean {
   return compareVersions(a, b) === 0
+}
+
+/**
+ * The identity of a version: equal for versions compareVersions calls equal ('001' and '1'; '1.2' and '1.2.0'),
+ * different otherwise. Used to match history rows (raw text) with migrations.
+ */
+export function versionKey(v: Version): string {
+  const parts = [...v.parts]
+  while (parts.length > 1 && parts.at(-1) === '0') parts.pop()
+  return parts.join('.')
+}
+
+/** versionKey of a raw version string. */
+export function versionKeyOf(raw: string): string {
+  return versionKey(parseVersion(raw))
 }
 
 /** Compare two raw version strings of any scheme (used for history rows, which store raw text). */
@@ -75,18 +111,21 @@ export function assertOneScheme(items: readonly { version: Version; file?: strin
 /** The next version after `last` in the same scheme (for `strata create`). */
 export function nextVersion(last: Version | undefined, scheme: VersionScheme, now: Date = new Date()): string {
   if (scheme === 'timestamp') {
-    const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14)
-    if (last && Number(stamp) <= (last.parts[0] ?? 0)) return String((last.parts[0] ?? 0) + 1)
+    // A set of 20-digit versions (ory/popx: date-time + 6 digits) gets 20 digits: the date-time padded with zeros.
+    const width = last && last.raw.length > 14 ? last.raw.length : 14
+    const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14).padEnd(width, '0')
+    const lastN = last ? BigInt(last.parts[0] ?? '0') : undefined
+    if (lastN !== undefined && BigInt(stamp) <= lastN) return String(lastN + 1n)
     return stamp
   }
   if (scheme === 'semver') {
     if (!last) return '1.0.0'
-    const parts = [...last.parts]
-    while (parts.length < 3) parts.push(0)
-    parts[1] = (parts[1] ?? 0) + 1
-    parts[2] = 0
+    const parts = last.parts.map((p) => BigInt(p))
+    while (parts.length < 3) parts.push(0n)
+    parts[1] = (parts[1] ?? 0n) + 1n
+    parts[2] = 0n
     return parts.slice(0, Math.max(3, last.parts.length)).join('.')
   }
   const width = last ? last.raw.length : 3
-  return String((last?.parts[0] ?? 0) + 1).padStart(width, '0')
+  return String(BigInt(last?.parts[0] ?? '0') + 1n).padStart(width, '0')
 }

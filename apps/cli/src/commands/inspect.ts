@@ -18,6 +18,12 @@ function stateCell(r: StatusRow, out: Output): string {
   }
 }
 
+/** One line of at most n characters. */
+function clip(text: string, n: number): string {
+  const line = text.split('\n')[0] ?? ''
+  return line.length > n ? `${line.slice(0, n - 1)}…` : line
+}
+
 export async function statusCommand(s: Settings, out: Output): Promise<unknown> {
   return withMigrator(s, out, async (m) => {
     const st = await m.status()
@@ -37,8 +43,9 @@ export async function historyCommand(s: Settings, out: Output): Promise<unknown>
     // A row left 'running' by a run whose lease has lapsed is not running: that run is gone.
     const live = lock !== null && (lock.expiresAt === null || lock.expiresAt.getTime() > Date.now())
     const shown = (r: AppliedMigration): string => (r.status === 'running' && !live ? 'interrupted' : r.status)
-    out.table(['version', 'name', 'status', 'statements', 'started', 'finished', 'duration', 'by', 'error'], rows.map((r: AppliedMigration) => [
-      r.version, r.name, shown(r), `${r.statementsDone}/${r.statementsTotal}`, fmtDate(r.startedAt), fmtDate(r.rolledBackAt ?? r.finishedAt),
+    // The description (module metadata, a code migration's) is shown here and in --json, not in the narrower status table.
+    out.table(['version', 'name', 'description', 'status', 'statements', 'started', 'finished', 'duration', 'by', 'error'], rows.map((r: AppliedMigration) => [
+      r.version, r.name, clip(r.description ?? '', 40), shown(r), `${r.statementsDone}/${r.statementsTotal}`, fmtDate(r.startedAt), fmtDate(r.rolledBackAt ?? r.finishedAt),
       fmtMs(r.durationMs), r.appliedBy, (r.error ?? '').split('\n')[0]?.slice(0, 60) ?? '',
     ]))
     return { ok: true, command: 'history', db: s.db, set: s.set, rows }

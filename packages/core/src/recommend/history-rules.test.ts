@@ -10,7 +10,7 @@ import type { RecommendInput } from './types.js'
 
 const NOW = new Date('2026-01-01T12:00:00Z')
 const statusRow = (version: string, state: StatusRow['state'], patch: Partial<StatusRow> = {}): StatusRow => ({
-  version, name: `m${version}`, file: `${version}_m${version}.cql`, kind: 'schema', state, statementsDone: 0, statementsTotal: 3, inFlight: false,
+  version, name: `m${version}`, description: null, file: `${version}_m${version}.cql`, kind: 'schema', state, statementsDone: 0, statementsTotal: 3, inFlight: false,
   startedAt: null, finishedAt: null, rolledBackAt: null, durationMs: null, error: null, checksumChanged: false, ...patch,
 })
 const input = (rows: StatusRow[], extra: Partial<RecommendInput> = {}): RecommendInput => ({

@@ -1,3 +1,4 @@
+import { isCodeMigrationLabel } from '../code-migrations.js'
 import type { PlanIssue } from '../plan.js'
 import type { StatusRow } from '../status.js'
 import { compareRaw, nextVersion, parseVersion } from '../version.js'
@@ -80,6 +81,12 @@ function renumbered(ctx: RuleContext, file: string): string {
   return file.replace(/^[^_]+/, nextVersion(v, v.scheme))
 }
 
+/** How to renumber the issue's migration: git mv for a file, the next version for a migration given in code. */
+function renumberHint(ctx: RuleContext, i: PlanIssue, file: string): string {
+  const to = renumbered(ctx, i.file ?? '')
+  return isCodeMigrationLabel(i.file) ? `set version ${to.split('_')[0]} on ${i.file}` : `git mv ${file} ${ctx.path(to)}`
+}
+
 /** Plan problems (drift, missing, order, duplicates, edited journals) and live-schema drift from validate. */
 export function issueRule(ctx: RuleContext): Recommendation[] {
   const out: Recommendation[] = []
@@ -101,10 +108,13 @@ export function issueRule(ctx: RuleContext): Recommendation[] {
         break
       case 'E_OUT_OF_ORDER':
         out.push({ ...base, severity: i.severity === 'error' ? 'critical' : 'info', id: 'out-of-order', command: ctx.cmd('up --allow-out-of-order'),
-          message: `${i.message}. If it does not depend on the newer files apply it as is; otherwise renumber it (git mv ${file} ${ctx.path(renumbered(ctx, i.file ?? ''))})` })
+          message: `${i.message}. If it does not depend on the newer files apply it as is; otherwise renumber it (${renumberHint(ctx, i, file)})` })
         break
       case 'E_DUPLICATE_VERSION':
-        out.push({ ...base, id: 'duplicate-version', command: `git mv ${file} ${ctx.path(renumbered(ctx, i.file ?? ''))}`, message: `${i.message}: give one of them a new version` })
+        // A migration given in code has no file to move: its version is changed where it is written.
+        out.push(isCodeMigrationLabel(i.file)
+          ? { ...base, id: 'duplicate-version', command: ctx.cmd('validate'), message: `${i.message}: give one of them a new version (${renumberHint(ctx, i, file)})` }
+          : { ...base, id: 'duplicate-version', command: `git mv ${file} ${ctx.path(renumbered(ctx, i.file ?? ''))}`, message: `${i.message}: give one of them a new version` })
         break
       case 'E_PARTIAL_EDITED':
         out.push({ ...base, id: 'partial-edited', command: ctx.cmd('up'),

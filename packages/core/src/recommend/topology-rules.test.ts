@@ -5,7 +5,7 @@ import { recommend } from './index.js'
 import type { RecommendInput } from './types.js'
 
 const row = (version: string, state: StatusRow['state']): StatusRow => ({
-  version, name: `m${version}`, file: `${version}_m.cql`, kind: 'schema', state, statementsDone: 0, statementsTotal: 1, inFlight: false,
+  version, name: `m${version}`, description: null, file: `${version}_m.cql`, kind: 'schema', state, statementsDone: 0, statementsTotal: 1, inFlight: false,
   startedAt: null, finishedAt: null, rolledBackAt: null, durationMs: null, error: null, checksumChanged: false,
 })
 const applied = (versions: string[], pending: string[] = []): RecommendInput['status'] => ({
