@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { lintMigrations, loadMigrations, type LintDialect, type LintFinding, type LintOptions, type LintRule } from '@strata/core'
+import { lintMigrations, loadMigrations, type LintDialect, type LintFinding, type LintOptions, type LintProfile, type LintRule } from '@strata/core'
 
 /** A migration directory given inline: file name → content. */
 export type LintFiles = Record<string, string>
@@ -24,7 +24,7 @@ export interface LintFixture {
 
 /**
  * The suite every dialect's lint rules run: each rule has a fixture, its failing set triggers it (with its
- * severity and a statement number), and its passing set does not.
+ * severity, and its severity in each profile that has its own, and a statement number), and its passing set does not.
  */
 export function lintFixtureSuite(o: {
   dialect: string
@@ -46,6 +46,10 @@ export function lintFixtureSuite(o: {
         expect(bad[0]).toMatchObject({ severity: rule.severity })
         expect(bad[0]?.statementIndex).toBeGreaterThan(0)
         expect(of(await o.lint(fx.passing, fx.opts), rule.id)).toEqual([])
+        for (const [profile, severity] of Object.entries(rule.profileSeverity ?? {})) {
+          const there = of(await o.lint(fx.failing, { ...fx.opts, profile: profile as LintProfile }), rule.id)
+          expect(there[0], `${rule.id} in the ${profile} profile`).toMatchObject({ severity })
+        }
       })
     }
   })

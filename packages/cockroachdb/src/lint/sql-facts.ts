@@ -16,13 +16,16 @@ export type AlterAction =
   | { type: 'add-column'; column: string; columnType: string; notNull: boolean; hasDefault: boolean }
   | { type: 'rename-column'; from: string; to: string }
   | { type: 'rename-table'; to: string }
+  | { type: 'alter-column-type'; column: string; columnType: string }
+  | { type: 'detach-partition'; concurrently: boolean }
   | { type: 'other' }
 
 export type SqlFact =
   | { kind: 'create-table'; ref: SqlRef }
   | { kind: 'create-index'; ref?: SqlRef; name?: string; concurrently: boolean }
   | { kind: 'alter-table'; ref: SqlRef; actions: readonly AlterAction[] }
-  | { kind: 'ddl'; verb: string }
+  /** `concurrently`: DROP INDEX CONCURRENTLY, REINDEX … CONCURRENTLY. */
+  | { kind: 'ddl'; verb: string; concurrently?: boolean }
   | { kind: 'dml'; verb: string }
   | { kind: 'other' }
 
@@ -70,6 +73,21 @@ function addColumn(c: TokenCursor): AlterAction {
   }
 }
 
+/** `ALTER [COLUMN] c [SET DATA] TYPE t [COLLATE …] [USING …]`; other ALTER COLUMN forms (defaults, NOT NULL) are 'other'. */
+function alterColumn(c: TokenCursor): AlterAction {
+  c.accept('column')
+  const column = c.name()
+  if (column === undefined || !(c.accept('type') || c.accept('set', 'data', 'type'))) return { type: 'other' }
+  const rest = c.rest()
+  let depth = 0
+  const stop = rest.findIndex((t) => {
+    if (t.kind === 'punct' && t.value === '(') depth++
+    else if (t.kind === 'punct' && t.value === ')') depth--
+    return depth === 0 && t.kind === 'word' && (t.value === 'using' || t.value === 'collate')
+  })
+  return { type: 'alter-column-type', column, columnType: tokensText(stop < 0 ? rest : rest.slice(0, stop)) }
+}
+
 function alterAction(tokens: LintToken[]): AlterAction {
   const c = new TokenCursor(tokens)
   if (c.accept('add')) {
@@ -88,6 +106,11 @@ function alterAction(tokens: LintToken[]): AlterAction {
     const to = c.accept('to') ? c.name() : undefined
     return from === undefined || to === undefined ? { type: 'other' } : { type: 'rename-column', from, to }
   }
+  if (c.accept('alter')) return alterColumn(c)
+  if (c.accept('detach', 'partition')) {
+    c.qualifiedName()
+    return { type: 'detach-partition', concurrently: c.accept('concurrently') }
+  }
   return { type: 'other' }
 }
 
@@ -98,6 +121,17 @@ function createIndex(c: TokenCursor): SqlFact {
   if (!c.accept('on')) return { kind: 'create-index', name, concurrently }
   c.accept('only')
   return { kind: 'create-index', ref: ref(c), name, concurrently }
+}
+
+/**
+ * REINDEX [ ( option [, …] ) ] { INDEX | TABLE | SCHEMA | DATABASE | SYSTEM } [ CONCURRENTLY ] name: concurrent
+ * by the keyword or by the option `CONCURRENTLY [ boolean ]` (PostgreSQL 14+).
+ */
+function reindexConcurrently(c: TokenCursor): boolean {
+  const options = c.isPunct('(') ? splitTopLevel(c.group() ?? []) : []
+  const byOption = options.some((o) => o[0]?.value === 'concurrently' && !['false', 'off', '0'].includes(o[1]?.value.toLowerCase() ?? ''))
+  c.next()
+  return c.accept('concurrently') || byOption
 }
 
 export function parseTokens(tokens: readonly LintToken[]): SqlFact {
@@ -122,6 +156,8 @@ export function parseTokens(tokens: readonly LintToken[]): SqlFact {
     c.accept('inverted')
     if (c.accept('index')) return createIndex(c)
   }
+  if (verb === 'drop' && c.accept('index')) return { kind: 'ddl', verb, concurrently: c.accept('concurrently') }
+  if (verb === 'reindex') return { kind: 'ddl', verb, concurrently: reindexConcurrently(c) }
   if (verb === 'alter' && c.accept('table')) {
     c.accept('if', 'exists')
     c.accept('only')

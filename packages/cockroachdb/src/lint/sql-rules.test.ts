@@ -1,6 +1,7 @@
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { inlineLinter, lintFixtureSuite, type LintFixture } from '@strata/testkit/conformance'
-import type { LintFinding } from '@strata/core'
+import { lintDirectory, type LintFinding } from '@strata/core'
 import { sqlLintDialect, sqlLintRules } from './index.js'
 
 type Files = Record<string, string>
@@ -15,6 +16,19 @@ const fixtures: Record<string, LintFixture> = {
   'sql/not-null-without-default': {
     failing: { '001_users.sql': users, '002_locale.sql': 'ALTER TABLE users ADD COLUMN locale TEXT NOT NULL;' },
     passing: { '001_users.sql': users, '002_locale.sql': "ALTER TABLE users ADD COLUMN locale TEXT NOT NULL DEFAULT 'en';\nALTER TABLE users ADD COLUMN nick TEXT;" },
+  },
+  'sql/concurrently-in-transaction': {
+    opts: { server: 'postgresql' },
+    failing: { '001_users.sql': users, '002_idx.sql': 'CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);' },
+    passing: { '001_users.sql': users, '002_idx.sql': '-- strata:no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);' },
+  },
+  'sql/alter-column-type': {
+    failing: { '001_users.sql': users, '002_email.sql': 'ALTER TABLE users ALTER COLUMN email TYPE VARCHAR(320);' },
+    passing: {
+      '001_users.sql': users,
+      '002_email_v2.sql': 'ALTER TABLE users ADD COLUMN IF NOT EXISTS email_v2 VARCHAR(320);',
+      '003_widen.sql': '-- strata:lint-disable sql/alter-column-type -- text to varchar(320) on a 200-row table\nALTER TABLE users ALTER COLUMN email TYPE VARCHAR(320);',
+    },
   },
   'sql/breaking-rename': {
     failing: { '001_users.sql': users, '002_rename.sql': 'ALTER TABLE users RENAME COLUMN email TO email_address;' },
@@ -51,9 +65,63 @@ describe('SQL lint details', () => {
     expect(ids(await lint(mixed), 'sql/mixed-ddl-dml')).toEqual([expect.objectContaining({ severity: 'warning', statementIndex: 2 })])
   })
 
-  it('a table created in the same file is empty and unused: NOT NULL, renames and plain indexes are fine there', async () => {
+  it('CONCURRENTLY in a transactional file: CREATE/DROP INDEX, REINDEX (keyword or option), DETACH PARTITION; an error on PostgreSQL only', async () => {
+    const files = {
+      '001_users.sql': users,
+      '002_idx.sql': [
+        'CREATE UNIQUE INDEX CONCURRENTLY users_email_idx ON users (email)',
+        'DROP INDEX CONCURRENTLY IF EXISTS users_old_idx',
+        'REINDEX INDEX CONCURRENTLY users_email_idx',
+        'REINDEX (VERBOSE, CONCURRENTLY) TABLE users',
+        'REINDEX (CONCURRENTLY false) TABLE users',
+        'ALTER TABLE events DETACH PARTITION events_2024 CONCURRENTLY',
+        'ALTER TABLE events DETACH PARTITION events_2023 FINALIZE',
+        'DROP INDEX users_tmp_idx',
+        "SELECT 'CREATE INDEX CONCURRENTLY x ON y (z)'",
+      ].join(';\n'),
+    }
+    const pg = ids(await lint(files, { server: 'postgresql' }), 'sql/concurrently-in-transaction')
+    expect(pg.map((f) => `${f.statementIndex} ${f.severity}`)).toEqual(['1 error', '2 error', '3 error', '4 error', '6 error'])
+    expect(pg.map((f) => f.message.split(' cannot')[0])).toEqual([
+      'CREATE INDEX CONCURRENTLY', 'DROP INDEX CONCURRENTLY', 'REINDEX CONCURRENTLY', 'REINDEX CONCURRENTLY', 'ALTER TABLE … DETACH PARTITION … CONCURRENTLY',
+    ])
+    expect(pg[0]?.message).toMatch(/add `-- strata:no-transaction` as the first line of the file/i)
+    expect(ids(await lint(files, { server: 'cockroachdb' }), 'sql/concurrently-in-transaction')).toEqual([])
+    expect(ids(await lint(files), 'sql/concurrently-in-transaction').map((f) => f.severity)).toEqual(Array(5).fill('warning'))
+  })
+
+  it('CONCURRENTLY: the directive counts only before the first statement; a disable comment silences the rule', async () => {
+    const late = { '001_users.sql': users, '002_idx.sql': 'SELECT 1;\n-- strata:no-transaction\nCREATE INDEX CONCURRENTLY i ON users (email);' }
+    expect(ids(await lint(late, { server: 'postgresql' }), 'sql/concurrently-in-transaction').map((f) => f.statementIndex)).toEqual([2])
+    const silenced = { '001_users.sql': users, '002_idx.sql': '-- strata:lint-disable sql/concurrently-in-transaction\nCREATE INDEX CONCURRENTLY i ON users (email);' }
+    expect(ids(await lint(silenced, { server: 'postgresql' }), 'sql/concurrently-in-transaction')).toEqual([])
+  })
+
+  it('type changes: ALTER [COLUMN] … TYPE and SET DATA TYPE, every column of the statement, worded for the server', async () => {
+    const files = {
+      '001_users.sql': users,
+      '002_types.sql': [
+        'ALTER TABLE public.users ALTER COLUMN email SET DATA TYPE VARCHAR(320) COLLATE "C", ALTER id TYPE TEXT USING id::text',
+        'ALTER TABLE users ALTER COLUMN email SET DEFAULT \'\', ALTER COLUMN email DROP NOT NULL',
+        'ALTER TABLE users ALTER CONSTRAINT users_fk DEFERRABLE',
+        'ALTER TABLE users ALTER COLUMN score TYPE NUMERIC(12, 2)',
+      ].join(';\n'),
+    }
+    const all = ids(await lint(files), 'sql/alter-column-type')
+    expect(all.map((f) => `${f.statementIndex} ${f.severity}`)).toEqual(['1 warning', '4 warning'])
+    expect(all[0]?.message).toMatch(/^ALTER TABLE public\.users ALTER email TYPE varchar\(320\), id TYPE text changes a column's type: on PostgreSQL .*; on CockroachDB /)
+    expect(all[1]?.message).toContain('ALTER score TYPE numeric(12,2)')
+    const [pg] = ids(await lint(files, { server: 'postgresql' }), 'sql/alter-column-type')
+    expect(pg?.message).toMatch(/ACCESS EXCLUSIVE/)
+    expect(pg?.message).not.toMatch(/CockroachDB/)
+    const [crdb] = ids(await lint(files, { server: 'cockroachdb' }), 'sql/alter-column-type')
+    expect(crdb).toMatchObject({ severity: 'warning' })
+    expect(crdb?.message).not.toMatch(/PostgreSQL/)
+  })
+
+  it('a table created in the same file is empty and unused: NOT NULL, renames, type changes and plain indexes are fine there', async () => {
     const fs = await lint({
-      '001_a.sql': `${users}\nALTER TABLE users ADD COLUMN role TEXT NOT NULL;\nALTER TABLE users RENAME COLUMN role TO kind;\nCREATE INDEX users_kind_idx ON users (kind);`,
+      '001_a.sql': `${users}\nALTER TABLE users ADD COLUMN role TEXT NOT NULL;\nALTER TABLE users RENAME COLUMN role TO kind;\nCREATE INDEX users_kind_idx ON users (kind);\nALTER TABLE users ALTER COLUMN kind TYPE VARCHAR(20);`,
     }, { server: 'postgresql' })
     expect(fs).toEqual([])
   })
@@ -109,6 +177,18 @@ describe('SQL lint details', () => {
       for (const server of ['postgresql', 'cockroachdb']) {
         expect((await lint(files, { server })).filter((f) => f.severity === 'error'), `${dir} on ${server}`).toEqual([])
       }
+    }
+  })
+
+  it('the real-world corpus (test/corpus) has no error-severity finding on its own server: its CONCURRENTLY files say no-transaction', async () => {
+    const sets = {
+      'kratos-postgres': 'postgresql', 'temporal-postgres': 'postgresql', 'temporal-visibility-postgres': 'postgresql',
+      'cadence-postgres': 'postgresql', 'cadence-visibility-postgres': 'postgresql', 'kratos-cockroach': 'cockroachdb',
+    }
+    for (const [set, server] of Object.entries(sets)) {
+      const dir = fileURLToPath(new URL(`../../../../test/corpus/${set}/`, import.meta.url))
+      const { findings } = await lintDirectory({ dir, dialect: sqlLintDialect, server })
+      expect(findings.filter((f) => f.severity === 'error'), `${set} on ${server}`).toEqual([])
     }
   })
 })

@@ -66,6 +66,14 @@ describe('lintMigrations', () => {
     expect(seen({ profile: 'production', server: 'postgresql' })).toEqual(['x/prod error'])
   })
 
+  it('a per-profile severity replaces the rule\'s own in that profile only', () => {
+    const rules = [flag('x/drop', 'X', { severity: 'warning', profileSeverity: { production: 'error' } })]
+    const ms = [sqlMigration('001', ['X'])]
+    expect(lintMigrations(ms, rules).map((f) => f.severity)).toEqual(['warning'])
+    expect(lintMigrations(ms, rules, { profile: 'development' }).map((f) => f.severity)).toEqual(['warning'])
+    expect(lintMigrations(ms, rules, { profile: 'production' }).map((f) => f.severity)).toEqual(['error'])
+  })
+
   it('lintError is E_LINT naming the first file and statement and listing every error', () => {
     const fs = lintMigrations([sqlMigration('003', ['SELECT 1', 'BAD', 'BAD'])], [flag('x/bad', 'BAD')])
     const err = lintError(fs)

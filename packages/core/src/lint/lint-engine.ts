@@ -48,9 +48,12 @@ export function lintMigrations(migrations: readonly Migration[], rules: readonly
   return findings
 }
 
-/** A rule about a server flavour that is not known yet is only a warning (offline lint without a target). */
+/**
+ * The rule's severity in the profile; a rule about a server flavour that is not known yet is only a warning
+ * (offline lint without a target).
+ */
 function severityFor(r: LintRule, o: ResolvedLintOptions): LintSeverity {
-  return r.servers && o.server === undefined ? 'warning' : r.severity
+  return r.servers && o.server === undefined ? 'warning' : (r.profileSeverity?.[o.profile] ?? r.severity)
 }
 
 /** E_LINT for the error-severity findings that block a run; the first one names file and statement. */

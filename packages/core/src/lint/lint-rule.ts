@@ -54,6 +54,11 @@ export interface LintRule<S = unknown> {
   readonly servers?: readonly string[]
   /** Profiles the rule runs in (e.g. ['production']); all when omitted. */
   readonly profiles?: readonly LintProfile[]
+  /**
+   * A severity per profile, over `severity` (e.g. `{ production: 'error' }` for a change a developer may make
+   * at will but a production deploy must acknowledge with a disable comment).
+   */
+  readonly profileSeverity?: Readonly<Partial<Record<LintProfile, LintSeverity>>>
   init?(): S
   check(ctx: LintFileContext<S>): Iterable<LintReport>
 }

@@ -115,8 +115,9 @@ function createTable(c: TokenCursor, use: string): CqlFact {
   return { kind: 'create-table', ref: r, ifNotExists, columns, primaryKey }
 }
 
+/** `(a, b)` (the older syntax) or `a, b` (Cassandra 5: ADD/DROP take a bare comma list). */
 function columnList(c: TokenCursor, withTypes: boolean): { name: string; type?: string; primaryKey?: boolean }[] {
-  const defs = c.isPunct('(') ? splitTopLevel(c.group() ?? [], { angles: true }) : [c.rest()]
+  const defs = splitTopLevel(c.isPunct('(') ? (c.group() ?? []) : c.rest(), { angles: true })
   return defs.flatMap((d) => {
     const p = new TokenCursor(d)
     const name = p.name()

@@ -7,6 +7,7 @@ export interface CqlRuleDefinition {
   severity: LintSeverity
   description: string
   profiles?: readonly LintProfile[]
+  profileSeverity?: Readonly<Partial<Record<LintProfile, LintSeverity>>>
   /**
    * Called for each statement before the model applies it (so the model is the schema as it was just
    * before). Returns what is wrong and what to do instead, or nothing.
@@ -22,6 +23,7 @@ export function cqlRule(def: CqlRuleDefinition): LintRule<SetSchema> {
     dialect: 'cql',
     description: def.description,
     profiles: def.profiles,
+    profileSeverity: def.profileSeverity,
     init: () => new SetSchema(),
     *check({ migration, statements, state }): Iterable<LintReport> {
       for (const { statement, fact } of factsOf(statements)) {

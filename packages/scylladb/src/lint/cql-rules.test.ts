@@ -1,6 +1,7 @@
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { inlineLinter, lintFixtureSuite, type LintFixture } from '@strata/testkit/conformance'
-import type { LintFinding } from '@strata/core'
+import { lintDirectory, type LintFinding } from '@strata/core'
 import { cqlLintDialect, cqlLintRules } from './index.js'
 
 type Files = Record<string, string>
@@ -51,6 +52,14 @@ const fixtures: Record<string, LintFixture> = {
         'ALTER TABLE users DROP age;',
         'CREATE MATERIALIZED VIEW IF NOT EXISTS users_by_email AS SELECT * FROM users WHERE email IS NOT NULL AND id IS NOT NULL PRIMARY KEY (email, id);',
       ].join('\n'),
+    },
+  },
+  'cql/drop-column': {
+    failing: { '001_users.cql': users, '002_drop_age.cql': 'ALTER TABLE ${keyspace}.users DROP age;' },
+    passing: {
+      '001_users.cql': users,
+      '002_age_v2.cql': 'ALTER TABLE ${keyspace}.users ADD age_v2 bigint;',
+      '003_drop_age.cql': '-- strata:lint-disable cql/drop-column -- no release reads age since 2.3 (migrated to age_v2)\nALTER TABLE ${keyspace}.users DROP age;',
     },
   },
   'cql/non-idempotent': {
@@ -130,6 +139,42 @@ describe('CQL lint details', () => {
     expect(ids(fs, 'cql/primary-key-change').map((f) => f.statementIndex)).toEqual([1, 2])
   })
 
+  it('drop column: a warning in development, an error in production; every column of DROP (a, b) and DROP a, b', async () => {
+    const files = { '001_users.cql': users, '002_drop.cql': 'ALTER TABLE users DROP (email, age);\nALTER TABLE IF EXISTS users DROP IF EXISTS email, age;' }
+    const dev = ids(await lint(files), 'cql/drop-column')
+    expect(dev.map((f) => `${f.statementIndex} ${f.severity}`)).toEqual(['1 warning', '2 warning'])
+    expect(dev[0]?.message).toMatch(/^ALTER TABLE users DROP email, age deletes the columns' data for good/)
+    expect(dev[0]?.message).toContain('strata:lint-disable cql/drop-column')
+    expect(ids(await lint(files, { profile: 'production' }), 'cql/drop-column').map((f) => f.severity)).toEqual(['error', 'error'])
+  })
+
+  it('drop column: not for a table created in the same file, nor for key columns (cql/primary-key-change says those)', async () => {
+    const t = 'CREATE TABLE IF NOT EXISTS e (day text, at timestamp, v int, w int, PRIMARY KEY ((day), at));'
+    const fs = await lint({ '001_a.cql': `${t}\nALTER TABLE e DROP w;`, '002_b.cql': 'ALTER TABLE e DROP at;\nALTER TABLE e DROP (at, v);' }, { profile: 'production' })
+    expect(fs.map((f) => `${f.version}:${f.statementIndex} ${f.rule} ${f.severity}`)).toEqual([
+      '002:1 cql/primary-key-change error', '002:2 cql/primary-key-change error', '002:2 cql/drop-column error',
+    ])
+    expect(ids(fs, 'cql/drop-column')[0]?.message).toMatch(/^ALTER TABLE e DROP v deletes the column's data/)
+  })
+
+  it('drop column: a table from outside the set is flagged too; the disable comment silences it for its file only', async () => {
+    const fs = await lint({
+      '001_a.cql': '// strata:lint-disable cql/drop-column -- legacy_flag unread since 1.4\nALTER TABLE legacy DROP legacy_flag;',
+      '002_b.cql': 'ALTER TABLE legacy DROP other_flag USING TIMESTAMP 1700000000000000;',
+    }, { profile: 'production' })
+    expect(fs.map((f) => `${f.version}:${f.statementIndex} ${f.rule} ${f.severity}`)).toEqual(['002:1 cql/drop-column error'])
+    expect(fs[0]?.message).toMatch(/^ALTER TABLE legacy DROP other_flag /)
+  })
+
+  it('ADD takes a bare comma list too (Cassandra 5), collection types kept whole', async () => {
+    const fs = await lint({
+      '001_a.cql': users,
+      '002_b.cql': 'ALTER TABLE users DROP age;',
+      '003_c.cql': 'ALTER TABLE users ADD IF NOT EXISTS tags frozen<map<text, int>>, age text;',
+    })
+    expect(ids(fs, 'cql/column-readded-with-other-type')[0]?.message).toMatch(/users\.age was dropped as int .* added back as text/)
+  })
+
   it('a dropped base table with a live view is flagged; a view in a conditional batch on tablets too', async () => {
     const fs = await lint({
       '001_a.cql': "CREATE KEYSPACE IF NOT EXISTS ${keyspace} WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 3} AND tablets = {'initial': 8};",
@@ -148,6 +193,16 @@ describe('CQL lint details', () => {
       for (const f of await readdir(root)) if (f.endsWith('.cql')) files[f] = await readFile(new URL(f, root), 'utf8')
       const errors = (await lint(files, { profile: 'production' })).filter((f) => f.severity === 'error')
       expect(errors, dir).toEqual([])
+    }
+  })
+
+  it('the real-world corpus (test/corpus): no error in development; in production only its deliberate column drops', async () => {
+    for (const set of ['temporal-cassandra', 'cadence-cassandra', 'cadence-visibility-cassandra']) {
+      const dir = fileURLToPath(new URL(`../../../../test/corpus/${set}/`, import.meta.url))
+      expect((await lintDirectory({ dir, dialect: cqlLintDialect })).errors, set).toBe(0)
+      const prod = (await lintDirectory({ dir, dialect: cqlLintDialect, profile: 'production' })).findings.filter((f) => f.severity === 'error')
+      expect(prod.filter((f) => f.rule !== 'cql/drop-column'), set).toEqual([])
+      expect(prod.length, set).toBe(set === 'temporal-cassandra' ? 6 : 0)
     }
   })
 })

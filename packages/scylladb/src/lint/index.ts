@@ -4,6 +4,7 @@ import { alterColumnType } from './alter-column-type.js'
 import { cqlBreakingRename } from './breaking-rename.js'
 import { columnReaddedWithOtherType } from './column-readded.js'
 import { cqlLintDisable } from './cql-lint-tokens.js'
+import { dropColumn } from './drop-column.js'
 import { lwtInTabletsKeyspace } from './lwt-tablets.js'
 import { nonIdempotent } from './non-idempotent.js'
 import { primaryKeyChange } from './primary-key-change.js'
@@ -13,7 +14,7 @@ import { alterBaseTableWithView } from './view-base-alter.js'
 
 /** Every CQL lint rule (docs/lint.md lists them). */
 export const cqlLintRules: readonly LintRule[] = [
-  alterColumnType, columnReaddedWithOtherType, primaryKeyChange, alterBaseTableWithView,
+  alterColumnType, columnReaddedWithOtherType, primaryKeyChange, alterBaseTableWithView, dropColumn,
   nonIdempotent, replicationProduction, lwtInTabletsKeyspace, cqlBreakingRename, unresumableDml,
 ] as LintRule[]
 

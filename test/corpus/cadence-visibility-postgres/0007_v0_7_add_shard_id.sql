@@ -1,0 +1,1 @@
+ALTER TABLE executions_visibility ADD shard_id INTEGER NULL DEFAULT -1;

@@ -1,0 +1,1 @@
+ALTER TABLE executions_visibility ALTER workflow_id TYPE TEXT;

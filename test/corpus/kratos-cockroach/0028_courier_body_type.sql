@@ -1,0 +1,1 @@
+ALTER TABLE "courier_messages" RENAME COLUMN "body" TO "_body_tmp";

@@ -1,0 +1,1 @@
+ALTER TABLE "selfservice_profile_management_requests" DROP COLUMN "active_method";

@@ -1,0 +1,1 @@
+ALTER TABLE "sessions" RENAME COLUMN "token" TO "_token_tmp";

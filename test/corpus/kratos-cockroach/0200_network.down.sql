@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS "continuity_containers_nid_idx";

@@ -1,0 +1,1 @@
+UPDATE "continuity_containers" SET "nid" = "_nid_tmp";

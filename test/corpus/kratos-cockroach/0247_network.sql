@@ -1,0 +1,1 @@
+ALTER TABLE "identity_credentials" RENAME COLUMN "nid" TO "_nid_tmp";

@@ -1,0 +1,1 @@
+UPDATE "identity_credentials" SET "nid" = "_nid_tmp";

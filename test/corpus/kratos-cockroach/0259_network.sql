@@ -1,0 +1,1 @@
+UPDATE "identity_credential_identifiers" SET "nid" = "_nid_tmp";

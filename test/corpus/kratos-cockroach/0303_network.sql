@@ -1,0 +1,1 @@
+ALTER TABLE "selfservice_verification_flows" RENAME COLUMN "nid" TO "_nid_tmp";

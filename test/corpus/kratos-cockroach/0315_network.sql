@@ -1,0 +1,1 @@
+UPDATE "identity_verifiable_addresses" SET "nid" = "_nid_tmp";

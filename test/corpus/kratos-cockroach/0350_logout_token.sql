@@ -1,0 +1,1 @@
+ALTER TABLE "sessions" DROP COLUMN "_logout_token_tmp";

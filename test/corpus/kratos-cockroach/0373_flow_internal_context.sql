@@ -1,0 +1,1 @@
+UPDATE selfservice_login_flows SET internal_context='{}';

@@ -1,0 +1,1 @@
+UPDATE "identity_recovery_tokens" SET "identity_id" = "_identity_id_tmp";

@@ -1,0 +1,3 @@
+DROP TABLE identity_login_codes;
+
+ALTER TABLE selfservice_login_flows DROP submit_count;

@@ -1,0 +1,1 @@
+ALTER TABLE "selfservice_profile_management_requests" ADD COLUMN "form" jsonb;

@@ -1,0 +1,1 @@
+ALTER TABLE "selfservice_registration_requests" DROP COLUMN "messages";

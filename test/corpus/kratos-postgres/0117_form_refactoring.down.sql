@@ -1,0 +1,1 @@
+ALTER TABLE "selfservice_recovery_flows" DROP COLUMN "ui";

@@ -1,0 +1,1 @@
+DROP INDEX "selfservice_settings_flows_nid_idx";

@@ -1,0 +1,1 @@
+ALTER TABLE "continuity_containers" DROP CONSTRAINT "continuity_containers_nid_fk_idx";

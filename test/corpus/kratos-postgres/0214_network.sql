@@ -1,0 +1,1 @@
+DROP INDEX "identity_verifiable_addresses_status_via_uq_idx";

@@ -1,0 +1,1 @@
+DROP INDEX "identity_credential_identifiers_identifier_nid_type_uq_idx";

@@ -1,0 +1,1 @@
+DROP INDEX "identity_verifiable_addresses_nid_identity_id_idx";

@@ -1,0 +1,1 @@
+ALTER TABLE session_token_exchanges DROP CONSTRAINT session_token_exchanges_nid_fk;

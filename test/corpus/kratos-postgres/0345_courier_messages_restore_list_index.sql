@@ -1,0 +1,2 @@
+-- strata:no-transaction
+CREATE INDEX CONCURRENTLY IF NOT EXISTS courier_messages_nid_created_at_id_idx ON courier_messages (nid ASC, created_at DESC, id ASC);
