@@ -1,11 +1,12 @@
+import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import {
   DEFAULT_RETRY, StrataError, withRetry,
   type Adapter, type AdapterCapabilities, type AdapterLint, type AtomicApply, type CapturedSchema, type Fence, type FileDirectives, type ExecResult,
-  type RetryPolicy, type SchemaSnapshot, type StatementTraits, type TopologyInfo, type TransactionScope,
+  type RetryPolicy, type SchemaSnapshot, type ScratchTarget, type StatementTraits, type TopologyInfo, type TransactionScope,
 } from '@strata/core'
 import { resolveConnection, type ConnectionOptions, type ResolvedConnection } from './connection-options.js'
-import { createDatabase, createSchema, MAINTENANCE_DATABASES, schemaExists } from './create-target.js'
+import { createDatabase, createSchema, dropDatabase, MAINTENANCE_DATABASES, schemaExists } from './create-target.js'
 import { probeServerPool } from './probe-server.js'
 import type { Dialect, ServerInfo } from './dialect.js'
 import { PgHistoryStore, fencedWriteSql, inlineParams, isFenced, runFenced } from './history-store.js'
@@ -296,6 +297,29 @@ export class CockroachAdapter implements Adapter {
   async topology(): Promise<TopologyInfo> {
     this.assertOpen()
     return readTopology(this.run, this.server)
+  }
+
+  get targetName(): string {
+    return this.conn.database
+  }
+
+  /**
+   * A throwaway database beside this one, same server and settings, for validate's replay; the replay creates it
+   * (createTarget) and drop() removes it. Databases are separate in PostgreSQL, so a replay cannot touch this one.
+   */
+  async scratch(): Promise<ScratchTarget> {
+    this.assertOpen()
+    const database = `strata_scratch_${randomBytes(6).toString('hex')}`
+    const adapter = await createCockroachAdapter({ ...this.opts, database, poolSize: 2 })
+    const maintenance = this.opts.maintenanceDatabases ?? MAINTENANCE_DATABASES
+    return {
+      adapter,
+      placeholders: {},
+      drop: async () => {
+        await adapter.close()
+        await dropDatabase(this.conn, maintenance, database, this.server.dialect === 'cockroachdb')
+      },
+    }
   }
 
   /** Ends the session client, knex and the pool. Idempotent. */

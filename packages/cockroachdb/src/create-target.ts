@@ -74,7 +74,21 @@ export async function createSchema(run: SqlRunner, schema: string, conn: Resolve
 
 function privilegeOr(err: unknown, what: string, conn: ResolvedConnection): unknown {
   if (sqlStateOf(err) === SQLSTATE.insufficientPrivilege) {
-    return new StrataError('E_AUTH', `${what}: user lacks the privilege (${scrubSecrets(messageOf(err), conn.secrets)})`, { cause: err })
+    const denied = classifyPgError(err, conn.endpoint, conn.secrets) as StrataError
+    return new StrataError('E_PERMISSION', `${what}: ${denied.message}`, { cause: err, details: denied.details })
   }
   return toConnectionError(err, conn.endpoint, conn.secrets)
+}
+
+/**
+ * Drops a database (validate's scratch database) from a maintenance connection. PostgreSQL 13+ `WITH (FORCE)`
+ * ends sessions a failed replay may have left; CockroachDB takes CASCADE instead (docs "DROP DATABASE").
+ */
+export async function dropDatabase(conn: ResolvedConnection, candidates: readonly string[], database: string, cockroach: boolean): Promise<void> {
+  const client = await connectMaintenance(conn, candidates)
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(validateIdentifier(database, 'database'))}${cockroach ? ' CASCADE' : ' WITH (FORCE)'}`)
+  } finally {
+    await client.end().catch(() => {})
+  }
 }

@@ -168,6 +168,13 @@ export interface FileDirectives {
   readonly lintDisable?: readonly string[]
 }
 
+/** A throwaway keyspace/database for validate's replay (Adapter.scratch). */
+export interface ScratchTarget {
+  readonly adapter: Adapter
+  readonly placeholders: Readonly<Record<string, string>>
+  drop(): Promise<void>
+}
+
 export interface Adapter {
   readonly name: string
   readonly capabilities: AdapterCapabilities
@@ -227,5 +234,13 @@ export interface Adapter {
   readonly lint?: AdapterLint
   /** Optional, read-only: replication and nodes of the target, for `recommendations`. */
   topology?(): Promise<TopologyInfo>
+  /** The keyspace or database migrations run in: validate's replay refuses files that name it themselves. */
+  readonly targetName?: string
+  /**
+   * Optional: a new, empty keyspace/database beside the target, with the same settings (replication), for
+   * validate's replay of the applied migrations. `placeholders` point the set's placeholders at it
+   * (`keyspace`); `drop()` removes it and closes its adapter.
+   */
+  scratch?(): Promise<ScratchTarget>
   close(): Promise<void>
 }

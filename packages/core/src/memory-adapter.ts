@@ -5,7 +5,7 @@ import { collectLintDisable } from './lint/lint-directive.js'
 import { memoryTraits } from './memory-traits.js'
 import { writeKey } from './adapter-contract.js'
 import type {
-  Adapter, AtomicApply, ExecResult, Fence, FileDirectives, HistoryStore, HistoryWrite, LeaseRequest, LeaseStore, StatementTraits, TransactionScope,
+  Adapter, AtomicApply, ScratchTarget, ExecResult, Fence, FileDirectives, HistoryStore, HistoryWrite, LeaseRequest, LeaseStore, StatementTraits, TransactionScope,
 } from './adapter-contract.js'
 import type { AppliedMigration, LockInfo, SchemaSnapshot } from './types.js'
 
@@ -39,6 +39,8 @@ export interface MemoryAdapterOptions {
   snapshots?: boolean
   /** Make captureSchema() fail: return an Error for the captures that should throw. */
   failCapture?: () => Error | undefined
+  /** The "keyspace" name validate's replay refuses to see in files (Adapter.targetName). */
+  targetName?: string
 }
 
 const key = (set: string, version: string): string => `${set}\u0000${version}`
@@ -257,6 +259,17 @@ export class MemoryAdapter implements Adapter {
       indexes: model.indexes.map(({ name, table }) => ({ name, table })),
       views: model.views.map(({ name }) => ({ name })),
     }
+  }
+
+  get targetName(): string | undefined {
+    return this.opts.targetName
+  }
+
+  /** A fresh in-memory database with the same behaviour (statement failures and all), for validate's replay. */
+  async scratch(): Promise<ScratchTarget> {
+    const { db: _db, crashAt: _crash, ...rest } = this.opts
+    const adapter = new MemoryAdapter(rest)
+    return { adapter, placeholders: {}, drop: () => adapter.close() }
   }
 
   async close(): Promise<void> {

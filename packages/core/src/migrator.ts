@@ -257,7 +257,7 @@ export class Migrator extends TypedEmitter {
   private async validateOf(available: readonly Migration[], applied: readonly AppliedMigration[]): Promise<ValidationReport> {
     // Every file must parse, applied or not (load splits lazily).
     for (const m of available) void [m.statements, m.downStatements]
-    return validateSet({ available, applied, adapter: this.opts.adapter, placeholders: this.opts.placeholders ?? {}, options: this.planOptions(), set: this.set })
+    return validateSet({ available, applied, adapter: this.opts.adapter, placeholders: this.opts.placeholders ?? {}, options: this.planOptions(), set: this.set, MigratorClass: Migrator })
   }
 
   private snapshotRecorder(direction: 'up' | 'down', history?: FencedHistory): SnapshotRecorder {

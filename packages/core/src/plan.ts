@@ -1,3 +1,4 @@
+import type { DriftIssue } from './schema-check/drift.js'
 import { StrataError, type StrataErrorCode } from './errors.js'
 import type { AppliedMigration, Migration, MigrationKind } from './types.js'
 import { hasDown } from './types.js'
@@ -53,6 +54,8 @@ export interface PlanIssue {
   readonly file?: string
   readonly statementIndex?: number
   readonly statement?: string
+  /** Live-schema drift behind an E_VALIDATION issue (validate): what changed, and who may own it. */
+  readonly drift?: DriftIssue
 }
 
 export interface Plan {

@@ -1,5 +1,4 @@
-import { changeSubject, diffSchemas, type SchemaChange } from './schema-diff.js'
-import type { DriftIssue } from './schema-expectations.js'
+import { diffSchemas, type SchemaChange } from './schema-diff.js'
 import { decodeSnapshot, snapshotsSupported } from './snapshot-recorder.js'
 import type { Adapter, AppliedMigration } from './types.js'
 import { compareRaw } from './version.js'
@@ -43,36 +42,4 @@ export async function snapshotDrift(adapter: Adapter, set: string, applied: read
     }
   }
   return { version: stored.version, takenAt: stored.takenAt, changes }
-}
-
-const DRIFT_OF_MISSING: Partial<Record<DriftIssue['kind'], SchemaChange['object']>> = {
-  'missing-table': 'table', 'missing-column': 'column', 'missing-index': 'index', 'missing-view': 'view',
-}
-
-/** `column users.nickname (text) added`, `column users.age type changed from int to bigint`. */
-function phrase(c: SchemaChange): string {
-  const subject = changeSubject(c)
-  if (c.change === 'added') return `${subject}${c.object === 'column' && c.to ? ` (${c.to})` : ''} added`
-  if (c.change === 'removed') return `${subject} removed`
-  const short = (s: string | undefined) => ((s ?? '').length > 80 || (s ?? '').includes('\n') ? undefined : s)
-  const from = short(c.from)
-  const to = short(c.to)
-  return `${subject} ${c.property ?? 'definition'} changed${from !== undefined && to !== undefined ? ` from ${from || '(none)'} to ${to || '(none)'}` : ''}`
-}
-
-/**
- * Drift issues naming each changed table/column/index/view. A removal the expectation check already
- * reported (`table clients (created by 002) is missing…`) is not reported twice; an added table replaces
- * the expectation check's 'unexpected-table' warning.
- */
-export function snapshotDriftIssues(drift: SnapshotDrift, expected: readonly DriftIssue[]): { add: DriftIssue[]; drop: (d: DriftIssue) => boolean } {
-  const seen = new Set(expected.filter((d) => DRIFT_OF_MISSING[d.kind]).map((d) => `${DRIFT_OF_MISSING[d.kind]} ${d.name}`))
-  const add = drift.changes
-    .filter((c) => !(c.change === 'removed' && seen.has(`${c.object} ${c.object === 'column' ? `${c.table}.${c.name}` : c.name}`)))
-    .map((c): DriftIssue => {
-      const where = c.change === 'added' ? 'not in' : c.change === 'removed' ? 'present in' : 'differs from'
-      return { kind: 'snapshot-drift', name: c.object === 'column' ? `${c.table}.${c.name}` : c.name, version: drift.version, change: c, message: `drift: ${phrase(c)} outside Strata (${where} the snapshot after ${drift.version})` }
-    })
-  const addedTables = new Set(drift.changes.filter((c) => c.object === 'table' && c.change === 'added').map((c) => c.name))
-  return { add, drop: (d) => d.kind === 'unexpected-table' && addedTables.has(d.name) }
 }

@@ -161,23 +161,26 @@ describe('schema snapshots', () => {
     expect(v.drift.find((d) => d.name === 'users.nickname')?.change).toMatchObject({ object: 'column', change: 'added', table: 'users', name: 'nickname' })
   })
 
-  it('a removal the expectation check reports is not reported twice', async () => {
+  it('a table dropped by hand is reported once, from the snapshot', async () => {
     const adapter = new MemoryAdapter()
     const m = new Migrator({ adapter, migrations: [M1, M2] })
     await m.up()
     await adapter.execute('DROP TABLE tokens')
     const v = await m.validate()
-    expect(v.issues.map((i) => i.message)).toEqual(['table tokens (created by 002) is missing from the live schema'])
+    expect(v.issues.map((i) => i.message)).toEqual(['drift: table tokens removed outside Strata (present in the snapshot after 002)'])
+    expect(v.checked.basis).toEqual({ kind: 'snapshot', version: '002' })
   })
 
-  it('without a snapshot validate works as before', async () => {
+  it('without a snapshot validate replays the applied migrations in a scratch database and compares with that', async () => {
     const adapter = new MemoryAdapter()
     const m = new Migrator({ adapter, migrations: [M1], snapshots: false })
     await m.up()
+    expect((await m.validate()).ok).toBe(true)
     await adapter.execute('ALTER TABLE users ADD nickname text')
     const v = await m.validate()
-    expect(v.checked.snapshot).toBeNull()
-    expect(v.ok).toBe(true)
+    expect(v.checked).toMatchObject({ snapshot: null, basis: { kind: 'replay', versions: ['001'] } })
+    expect(v.ok).toBe(false)
+    expect(v.issues.map((i) => i.message)).toEqual(['drift: column users.nickname (text) added outside Strata (not made by the applied migrations up to 001, replayed in a scratch database)'])
   })
 
   it('baseline records the schema after the baselined version, so later drift is found', async () => {

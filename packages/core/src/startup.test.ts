@@ -95,7 +95,7 @@ describe('migrateOnStartup', () => {
   it('validates the live schema when VALIDATE_SCHEMA is set', async () => {
     const db = new MemoryDatabase()
     await migrateOnStartup({ databases: [{ name: 'scylladb', adapter: new MemoryAdapter({ db }), migrations: semver }], env: { AUTO_MIGRATE: 'true' }, logger: quiet() })
-    db.tables.delete('t1_0_0')
+    await new MemoryAdapter({ db }).execute('DROP TABLE t1_0_0')
     await expect(migrateOnStartup({ databases: [{ name: 'scylladb', adapter: new MemoryAdapter({ db }), migrations: semver }], env: { SCYLLADB_VALIDATE_SCHEMA: 'true' }, logger: quiet() }))
       .rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringContaining('t1_0_0') })
   })

@@ -2,7 +2,7 @@ import cassandra from 'cassandra-driver'
 import type { Client } from 'cassandra-driver'
 import {
   StrataError, isStrataError, messageOf,
-  type Adapter, type AdapterLint, type ExecResult, type FileDirectives, type HistoryStore, type LeaseStore, type PreflightInfo, type SchemaSnapshot, type CapturedSchema, type SnapshotStore, type StatementTraits, type TopologyInfo,
+  type Adapter, type AdapterLint, type ExecResult, type FileDirectives, type HistoryStore, type LeaseStore, type PreflightInfo, type ScratchTarget, type SchemaSnapshot, type CapturedSchema, type SnapshotStore, type StatementTraits, type TopologyInfo,
 } from '@strata/core'
 import { connectClient, consistencyOf } from './connection.js'
 import { isDdl, splitCql } from './cql-splitter.js'
@@ -13,6 +13,7 @@ import { introspectKeyspace } from './introspect.js'
 import { captureKeyspace, type CaptureState } from './schema-capture.js'
 import { CqlSnapshotStore } from './snapshot-store.js'
 import { readTopology } from './topology.js'
+import { scratchKeyspace } from './scratch.js'
 import { cqlDirectives, cqlLintRules } from './lint/index.js'
 import { CqlLeaseStore } from './lease-store.js'
 import { cqlRejected, cqlTraits } from './cql-traits.js'
@@ -213,6 +214,18 @@ export class ScyllaAdapter implements Adapter {
   /** The keyspace's replication and the nodes per data centre (for `recommendations`). Read-only. */
   async topology(): Promise<TopologyInfo> {
     return readTopology(this.client, this.keyspace)
+  }
+
+  get targetName(): string {
+    return this.keyspace
+  }
+
+  /** A throwaway keyspace replicated like this one, on its own client (validate's replay; scratch.ts). */
+  async scratch(): Promise<ScratchTarget> {
+    return scratchKeyspace(this.client, this.o, async (options) => {
+      const adapter = await createScyllaAdapter(options)
+      return { adapter, client: adapter.client }
+    })
   }
 
   /** Shuts the driver down (pools, control connection, timers). Idempotent. */

@@ -1,4 +1,4 @@
-import { StrataError, type AppliedMigration, type StatusRow } from '@strata/core'
+import { StrataError, type AppliedMigration, type SchemaBasis, type StatusRow } from '@strata/core'
 import { withMigrator } from '../context.js'
 import { fmtDate, fmtMs, type Output } from '../output.js'
 import type { Settings } from '../settings.js'
@@ -56,7 +56,7 @@ export async function validateCommand(s: Settings, out: Output): Promise<unknown
   return withMigrator(s, out, async (m) => {
     const report = await m.validate()
     for (const i of report.issues) out.print(`${i.severity === 'error' ? out.c.red('✗') : out.c.yellow('!')} ${i.code} ${i.message}`)
-    if (report.ok) out.print(out.c.green(`valid: ${report.checked.migrations} migrations, ${report.checked.applied} applied, live schema matches${report.checked.snapshot ? ` the snapshot after ${report.checked.snapshot}` : ''}`))
+    if (report.ok) out.print(out.c.green(`valid: ${report.checked.migrations} migrations, ${report.checked.applied} applied, ${basisText(report.checked.basis)}`))
     const doc = { command: 'validate', db: s.db, set: s.set, ...report }
     if (!report.ok) {
       out.document(doc)
@@ -64,4 +64,11 @@ export async function validateCommand(s: Settings, out: Output): Promise<unknown
     }
     return doc
   })
+}
+
+/** What the live schema was compared with, in words. */
+function basisText(basis: SchemaBasis | undefined): string {
+  if (!basis || basis.kind === 'none') return `live schema not compared${basis ? ` (${basis.reason})` : ''}`
+  if (basis.kind === 'snapshot') return `live schema matches the snapshot after ${basis.version}`
+  return `live schema matches a replay of the ${basis.versions.length} applied migration${basis.versions.length === 1 ? '' : 's'} in a scratch keyspace or database`
 }

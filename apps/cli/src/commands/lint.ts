@@ -13,7 +13,7 @@ export async function lintCommand(s: Settings, out: Output, o: { targetServer?: 
   const dialect = await dialectOf(s)
   if (o.rules) {
     const rules = dialect.rules.map((r) => ({
-      id: r.id, severity: r.severity, description: r.description,
+      id: r.id, severity: [r.severity, ...Object.entries(r.profileSeverity ?? {}).map(([p, v]) => `${v} in ${p}`)].join('; '), description: r.description,
       only: [...(r.servers ?? []), ...(r.profiles ?? []).map((p) => `${p} profile`)].join(', ') || undefined,
     }))
     out.table(['rule', 'severity', 'only on', 'catches'], rules.map((r) => [r.id, r.severity, r.only ?? '', r.description]))

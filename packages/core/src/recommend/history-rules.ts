@@ -132,11 +132,28 @@ export function issueRule(ctx: RuleContext): Recommendation[] {
   return out
 }
 
-/** Live-schema drift (a table, column, index or view changed outside Strata), or an unreadable live schema. */
+/**
+ * Live-schema drift (a table, column, index or view changed outside Strata), or an unreadable live schema. Never
+ * advises recording a table in a new migration when a migration still to run creates it (that would duplicate it).
+ */
 function driftRecommendation(ctx: RuleContext, i: PlanIssue): Recommendation {
   const version = i.version ? { version: i.version } : {}
   if (/^cannot read the live schema/.test(i.message)) {
     return { id: 'live-schema-unreadable', severity: 'warning', command: ctx.cmd('health'), message: `${i.message}; drift could not be checked`, ...version }
+  }
+  const d = i.drift
+  if (d?.createdBy) {
+    return {
+      id: 'table-ahead-of-migration', severity: 'warning', version: d.createdBy, command: ctx.cmd('up'),
+      message: `table ${d.name} exists, but migration ${d.createdBy}, not applied yet, creates it (made by hand, or by another tool). ` +
+        `If it holds nothing, drop it and run up; if it must stay, make ${d.createdBy} create it only if it does not exist before running it`,
+    }
+  }
+  if (d?.kind === 'unexpected-table') {
+    return {
+      id: 'unexpected-table', severity: 'warning', command: ctx.cmd('validate'),
+      message: `${i.message}: nothing to do if another set or service owns it; if it was made by hand, drop it or record it in a new migration`,
+    }
   }
   return {
     id: 'schema-drift', severity: i.severity === 'error' ? 'critical' : 'warning', ...version,

@@ -1,7 +1,7 @@
 import { compatibilityRule } from './compatibility-rules.js'
 import { interruptedRule, issueRule, pendingRule } from './history-rules.js'
 import { lockRule } from './lock-rules.js'
-import { nodesRule } from './node-rules.js'
+import { clusterBlocked, nodesRule } from './node-rules.js'
 import { topologyRule } from './topology-rules.js'
 import type { Recommendation, RecommendInput, Rule, RuleContext } from './types.js'
 
@@ -31,6 +31,15 @@ export function recommend(input: RecommendInput): Recommendation[] {
     cmd: (sub) => `${program} ${sub}${args ? ` ${args}` : ''}`,
     path: (file) => shellWord(dir ? `${dir.replace(/\/+$/, '')}/${file}` : file),
   }
-  const out = RULES.flatMap((rule) => rule(ctx))
+  const out = RULES.flatMap((rule) => rule(ctx)).map((r) => (clusterBlocked(ctx) ? waitForNodes(ctx, r) : r))
   return out.map((r, i) => ({ r, i })).sort((a, b) => RANK[a.r.severity] - RANK[b.r.severity] || a.i - b.i).map(({ r }) => r)
+}
+
+/** Commands that need every node (up, down, repair, resolve, baseline): refused while one is down, so not advised yet. */
+const NEEDS_NODES = /^\S+ (up|down|repair|resolve|baseline)\b/
+
+/** With nodes down, an action that would be refused waits for them: the command becomes `health`, the action is named. */
+function waitForNodes(ctx: RuleContext, r: Recommendation): Recommendation {
+  if (!NEEDS_NODES.test(r.command)) return r
+  return { ...r, command: ctx.cmd('health'), message: `${r.message} (once every node is up: \`${r.command}\`; it is refused while one is down)` }
 }

@@ -1,0 +1,3 @@
+export * from './drift.js'
+export * from './replay.js'
+export * from './live-schema.js'
