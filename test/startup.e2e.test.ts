@@ -12,9 +12,9 @@ const AUDIT = join(REPO, 'examples/audit-service')
 
 interface ServiceRun { code: number; out: any; stderr: string }
 
-function startService(dir: string, env: Record<string, string>): Promise<ServiceRun> {
+function startService(dir: string, env: Record<string, string>, mode = '--once'): Promise<ServiceRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(dir, 'dist/main.js'), '--once'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [join(dir, 'dist/main.js'), mode], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
@@ -75,6 +75,16 @@ describe('start-up hook in a sample service, against real Cassandra and PostgreS
     for (const d of ['scylladb', 'cockroachdb'] as const) {
       const h = await cli(d, join(IDENTITY, 'migrations', d), '--set', 'identity', 'history', '--json')
       expect(h.json.rows.map((r: { version: string; status: string }) => `${r.version}:${r.status}`).sort()).toEqual(['1.0.0:applied', '1.1.0:applied'])
+    }
+  })
+
+  it('its readiness probe is checkHealth() per database: nodes, history, lock and compatibility, all ok', async () => {
+    const r = await startService(IDENTITY, env, '--ready')
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.out.ok).toBe(true)
+    for (const h of r.out.databases) {
+      expect(h).toMatchObject({ ok: true, set: 'identity', schemaVersion: '1.1.0', waiting: [] })
+      expect(h.checks.map((c: { name: string }) => c.name)).toEqual(['connection', 'nodes', 'lock', 'history', 'compatibility'])
     }
   })
 

@@ -6,6 +6,6 @@ import { configFileSchema } from './config.js'
  * from the same zod schema the CLI validates with, so editors complete and check exactly what the CLI accepts.
  */
 export function renderConfigJsonSchema(): string {
-  const schema = z.toJSONSchema(configFileSchema, { io: 'input', target: 'draft-2020-12' })
+  const schema = z.toJSONSchema(configFileSchema, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' })
   return `${JSON.stringify({ ...schema, title: 'strata.config.json' }, null, 2)}\n`
 }

@@ -3,16 +3,25 @@ import { readFile } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { z } from 'zod'
-import { StrataError, messageOf, parseSettings } from '@strata/core'
+import { StrataError, messageOf, parseSettings, type CodeMigration } from '@strata/core'
 import { cockroachSettingsSchema } from '@strata/cockroachdb/settings'
 import { scyllaSettingsSchema } from '@strata/scylladb/settings'
 
 export type DbName = 'scylladb' | 'cockroachdb'
 export const DATABASES: readonly DbName[] = ['scylladb', 'cockroachdb']
 
+/** The app's supported schema range: the gate of `strata migrate` and the hook, and what status reports as waiting. */
+const appSchema = z.strictObject({
+  schemaVersion: z.string().min(1).describe('the schema version the app is built for: nothing newer is applied automatically'),
+  minimumSupported: z.string().min(1).optional().describe('the oldest schema version the app can run on'),
+})
+
 const setSchema = z.strictObject({
-  dir: z.string().min(1).describe('directory of the set\'s migration files'),
+  dir: z.string().min(1).optional().describe('directory of the set\'s migration files (default migrations/<db>; none when only `migrations` is given)'),
+  migrations: z.array(z.custom<CodeMigration>((m) => typeof m === 'object' && m !== null, 'a migration object { version, name, up, down? }')).optional()
+    .describe('strata.config.ts only: migrations defined in code ({ version, name, description, kind, up, down, checksum }), alone or beside dir'),
   placeholders: z.record(z.string(), z.string()).optional().describe('values for ${name} in the set\'s files'),
+  app: appSchema.optional().describe('this set\'s app range, when it differs from the top-level app'),
 })
 const setsSchema = z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/), setSchema).optional()
   .describe('migration sets by name; each has its own history and lock (default set: "default")')
@@ -32,6 +41,7 @@ export const configFileSchema = z.strictObject({
     waitMs: z.number().int().nonnegative().optional().describe('how long to wait for the lock, ms (default 120000)'),
   }).optional(),
   migrationTimeoutMs: z.number().int().positive().optional().describe('per-migration time limit, ms'),
+  app: appSchema.optional().describe('the app\'s supported schema range (--app-version, --minimum-supported)'),
 }).describe('Strata configuration: options come from flags, then env, then this file')
 
 export type StrataConfig = z.input<typeof configFileSchema>
@@ -48,6 +58,8 @@ export interface LoadedConfig {
   config: ParsedConfig
   path?: string
   warnings: string[]
+  /** The databases in the order the file lists them (`strata migrate` runs them so; the schema would reorder them). */
+  databaseOrder: DbName[]
 }
 
 /**
@@ -61,7 +73,7 @@ export async function loadConfigFile(explicit: string | undefined, cwd = process
     throw new StrataError('E_CONFIG', `several config files: ${found.map((p) => basename(p)).join(' and ')}; keep one, or choose with --config`, { details: { files: found } })
   }
   const path = found[0]
-  if (!path) return { config: {}, warnings: [] }
+  if (!path) return { config: {}, warnings: [], databaseOrder: [] }
   const raw = await readConfig(path)
   const config = parseSettings(configFileSchema, raw, { name: basename(path) })
   const warnings: string[] = []
@@ -71,7 +83,8 @@ export async function loadConfigFile(explicit: string | undefined, cwd = process
       warnings.push(`${basename(path)} holds databases.${db}.password: keep secrets out of config files (use passwordFile or STRATA_${db.toUpperCase()}_PASSWORD)`)
     }
   }
-  return { config, path, warnings }
+  const listed = Object.keys((raw as { databases?: object }).databases ?? {}) as DbName[]
+  return { config, path, warnings, databaseOrder: listed.filter((db) => DATABASES.includes(db)) }
 }
 
 async function readConfig(path: string): Promise<unknown> {

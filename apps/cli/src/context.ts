@@ -10,7 +10,8 @@ export async function withMigrator<T>(s: Settings, out: Output, fn: (m: Migrator
   try {
     const migrator = new Migrator({
       adapter,
-      dir: s.dir,
+      ...(s.hasDir ? { dir: s.dir } : {}),
+      ...(s.migrations ? { migrations: s.migrations } : {}),
       set: s.set,
       placeholders: s.placeholders,
       lockTtlMs: s.lockTtlMs,

@@ -26,6 +26,12 @@ export async function instrumentForFile(m: Migrator, adapter: Adapter): Promise<
   instrument(m, { registry: r, database: adapter.name })
 }
 
+/** The same, loaded first: a synchronous instrumenter for hooks that hand over Migrators synchronously (migrate). */
+export async function fileInstrumenter(): Promise<(m: Migrator, adapter: Adapter) => void> {
+  const [r, { instrument }] = await Promise.all([cliRegistry(), import('@strata/metrics')])
+  return (m, adapter) => instrument(m, { registry: r, database: adapter.name })
+}
+
 /**
  * Writes the registry to `path` atomically (a temporary file renamed over it), so a reader such as
  * node_exporter's textfile collector never sees half a file.

@@ -1,6 +1,6 @@
 import {
-  LINT_PROFILES, StrataError, mergeSettings, parseDurationMs as parseDuration, parseSettings, snapshotsFlag, withTlsObject,
-  type LintProfile, type SnapshotMode,
+  LINT_PROFILES, StrataError, mergeSettings, parseVersionArgument, parseDurationMs as parseDuration, parseSettings, snapshotsFlag, withTlsObject,
+  type AppSchemaRequirements, type CodeMigration, type LintProfile, type SnapshotMode,
 } from '@strata/core'
 import { cockroachConnection, cockroachSettingsFromEnv, cockroachSettingsSchema, type CockroachConnection, type CockroachSettings } from '@strata/cockroachdb/settings'
 import { scyllaConnection, scyllaSettingsFromEnv, scyllaSettingsSchema, type ScyllaConnection, type ScyllaSettings } from '@strata/scylladb/settings'
@@ -37,6 +37,8 @@ export interface CliOptions {
   timeout?: string
   allowOutOfOrder?: boolean
   metricsFile?: string
+  appVersion?: string
+  minimumSupported?: string
   profile?: string
   /** `up --no-snapshots` gives false, `up --snapshots <mode>` a mode; undefined leaves it to STRATA_SNAPSHOTS. */
   snapshots?: boolean | SnapshotMode
@@ -65,6 +67,12 @@ export interface Settings {
   snapshots?: boolean | SnapshotMode
   /** Printed to stderr before the command runs: insecure TLS, a password on the command line or in a JSON file. */
   warnings: string[]
+  /** The app's supported range (--app-version/--minimum-supported, else the set's or the config's `app`). */
+  app?: AppSchemaRequirements
+  /** Migrations defined in code by the set in strata.config.ts (with or without a dir). */
+  migrations?: readonly CodeMigration[]
+  /** Whether the set has a directory (a code-only set has none). */
+  hasDir: boolean
 }
 
 const env = (name: string): string | undefined => {
@@ -104,6 +112,8 @@ export async function resolveSettings(o: CliOptions, fixedDb?: DbName, opts: { c
     db,
     set,
     dir: o.dir ?? env('STRATA_DIR') ?? sets?.[set]?.dir ?? `migrations/${db}`,
+    hasDir: o.dir !== undefined || env('STRATA_DIR') !== undefined || sets?.[set]?.dir !== undefined || sets?.[set]?.migrations === undefined,
+    ...(sets?.[set]?.migrations ? { migrations: sets[set].migrations } : {}),
     placeholders: { ...(keyspace ? { keyspace } : {}), ...sets?.[set]?.placeholders, ...parseVars(o.var) },
     scylladb: db === 'scylladb' ? conn : {},
     cockroachdb: db === 'cockroachdb' ? conn : {},
@@ -116,6 +126,7 @@ export async function resolveSettings(o: CliOptions, fixedDb?: DbName, opts: { c
     profile: lintProfile(o.profile ?? env('STRATA_PROFILE')),
     snapshots: o.snapshots ?? snapshotsFlag(process.env, 'STRATA_SNAPSHOTS') ?? true,
     warnings: [...warnings, ...commandLineSecretWarnings(o, db)],
+    ...appRange(o, sets?.[set]?.app ?? config.app),
   }
   if (opts.connection !== false) {
     // Resolved before anything connects: a missing keyspace, an unreadable CA or a contradiction is E_CONFIG (exit 2).
@@ -123,6 +134,16 @@ export async function resolveSettings(o: CliOptions, fixedDb?: DbName, opts: { c
     settings.warnings.push(...settings.connection.warnings)
   }
   return settings
+}
+
+/** --app-version / --minimum-supported, else the config's; versions checked here (E_USAGE names the flag). */
+function appRange(o: CliOptions, fromConfig: AppSchemaRequirements | undefined): { app?: AppSchemaRequirements } {
+  if (o.minimumSupported !== undefined && o.appVersion === undefined) throw new StrataError('E_USAGE', '--minimum-supported needs --app-version')
+  const app = o.appVersion !== undefined ? { schemaVersion: o.appVersion, ...(o.minimumSupported ? { minimumSupported: o.minimumSupported } : {}) } : fromConfig
+  if (!app) return {}
+  parseVersionArgument(app.schemaVersion, '--app-version')
+  if (app.minimumSupported) parseVersionArgument(app.minimumSupported, '--minimum-supported')
+  return { app }
 }
 
 /** A password in argv is visible to every user of the machine (`ps`, /proc/<pid>/cmdline). */

@@ -60,6 +60,11 @@ export interface UpOptions {
   stop?: AbortSignal
   /** Kinds to apply; the start-up hook without FORCE_MIGRATION passes ['schema']. */
   kinds?: readonly MigrationKind[]
+  /**
+   * The newest version the app supports (its schemaVersion): later migrations stay pending, in
+   * `plan.waitingForApp`, for a newer app (the start-up hook and `strata migrate` pass the app's version).
+   */
+  upTo?: string
   signal?: AbortSignal
   /** false skips lint for this run (`up --no-lint`). */
   lint?: boolean
@@ -105,4 +110,13 @@ export interface StatusReport {
   current: string | undefined
   rows: StatusRow[]
   issues: readonly PlanIssue[]
+  /** To apply: pending and rolled-back versions with a file (what `up --dry-run` would run), not those waiting for a newer app. */
+  pending: string[]
+  /** With an app given: versions newer than the app supports, waiting for a newer app. */
+  waiting: string[]
+}
+
+export interface StatusOptions {
+  /** The app's supported range: versions above its schemaVersion are reported as waiting for a newer app. */
+  app?: AppSchemaRequirements
 }

@@ -8,21 +8,23 @@ import { appliedByHere, newOwnerId, TOOL_VERSION } from './identity.js'
 import { runStep, type StepResult } from './run/run-step.js'
 import { SnapshotRecorder, snapshotEach } from './snapshot-recorder.js'
 import { diffSnapshotVersions, readSnapshot, type ResolvedSnapshot, type SnapshotDiff } from './snapshot-read.js'
-import { computeStatus, currentVersion } from './status.js'
+import { computeStatus, currentVersion, isToApply } from './status.js'
 import { buildReport, type SetReport } from './report.js'
 import { validateSet, type ValidationReport } from './validate.js'
 import { downgradeError } from './downgrade-policy.js'
+import { checkHealth, type HealthReport } from './health.js'
+import type { AppSchemaRequirements } from './compatibility.js'
 import { recommend, type Recommendation } from './recommend/index.js'
 import { RunVersion } from './run-version.js'
 import type { Adapter, AppliedMigration, LockInfo, Migration, MigrationKind, PreflightInfo, TopologyInfo } from './types.js'
-import { compareRaw, compareVersions, parseVersion, parseVersionArgument } from './version.js'
+import { compareRaw, compareVersions, isVersionString, parseVersion, parseVersionArgument } from './version.js'
 import { renderPlaceholders } from './placeholders.js'
 import { withClassifiedErrors } from './adapter-errors.js'
 import { FencedHistory } from './history/fenced-history.js'
 import { baselined, checksumRepaired, cleared, resolved, type RunStamp } from './history/transitions.js'
 import { acquireLease } from './lease/lease-keeper.js'
 import { checkLockTtl, DEFAULT_LOCK_TTL_MS } from './lease/lease-timing.js'
-import type { DownOptions, MigratorOptions, RecommendationOptions, RunResult, StatusReport, UpOptions } from './migrator-options.js'
+import type { DownOptions, MigratorOptions, RecommendationOptions, RunResult, StatusOptions, StatusReport, UpOptions } from './migrator-options.js'
 
 export type { DownOptions, MigratorOptions, RecommendationOptions, RunResult, StatusReport, UpOptions } from './migrator-options.js'
 
@@ -82,10 +84,20 @@ export class Migrator extends TypedEmitter {
     return [...rows].sort((a, b) => (b.startedAt?.getTime() ?? 0) - (a.startedAt?.getTime() ?? 0) || compareRaw(b.version, a.version))
   }
 
+  /** The adapter's database name ('scylladb', 'cockroachdb'), for reports. */
+  get adapterName(): string {
+    return this.opts.adapter.name
+  }
+
+  /** Connectivity, nodes, history, lock, compatibility with the app: what `strata health` prints, as data. Read-only. */
+  async checkHealth(opts: { app?: AppSchemaRequirements } = {}): Promise<HealthReport> {
+    return checkHealth(this, opts)
+  }
+
   /** One row per version with its state. Read-only: creates nothing. */
-  async status(): Promise<StatusReport> {
+  async status(opts: StatusOptions = {}): Promise<StatusReport> {
     const [available, applied] = await Promise.all([this.load(), this.opts.adapter.history.list(this.set)])
-    return this.statusOf(available, applied)
+    return this.statusOf(available, applied, opts)
   }
 
   /** Checksums, missing files, order, partial rows, and the live schema against the applied files. Read-only. */
@@ -134,7 +146,7 @@ export class Migrator extends TypedEmitter {
       if (!isStrataError(err) || !ENVIRONMENT_CODES.has(err.code)) throw err
       return recommend({ ...base, status: { current: undefined, rows: [], issues: [] }, unreadable: { code: err.code, message: err.message } })
     }
-    const status = this.statusOf(available, applied)
+    const status = this.statusOf(available, applied, { app: opts.app })
     const validation = await this.validateOf(available, applied)
     return recommend({ ...base, status, lock, validation, topology })
   }
@@ -164,7 +176,7 @@ export class Migrator extends TypedEmitter {
 
   async up(opts: UpOptions = {}): Promise<RunResult> {
     if (opts.target !== undefined) parseVersionArgument(opts.target, '--target')
-    return this.tracked(() => this.run('up', opts, { target: opts.target, kinds: opts.kinds }))
+    return this.tracked(() => this.run('up', opts, { target: opts.target, kinds: opts.kinds, upTo: opts.upTo }))
   }
 
   async down(opts: DownOptions = {}): Promise<RunResult> {
@@ -247,11 +259,15 @@ export class Migrator extends TypedEmitter {
     }
   }
 
-  private statusOf(available: readonly Migration[], applied: readonly AppliedMigration[]): StatusReport {
+  private statusOf(available: readonly Migration[], applied: readonly AppliedMigration[], opts: StatusOptions = {}): StatusReport {
     const plan = computePlan({ available, applied, direction: 'up', options: this.planOptions() })
     const current = currentVersion(applied)
     this.emit('schema:version', { set: this.set, version: current ?? null })
-    return { set: this.set, current, rows: computeStatus(available, applied), issues: plan.issues }
+    const rows = computeStatus(available, applied, { upTo: appCap(opts.app) })
+    return {
+      set: this.set, current, rows, issues: plan.issues,
+      pending: rows.filter(isToApply).map((r) => r.version), waiting: rows.filter((r) => r.waitingForApp).map((r) => r.version),
+    }
   }
 
   private async validateOf(available: readonly Migration[], applied: readonly AppliedMigration[]): Promise<ValidationReport> {
@@ -323,7 +339,7 @@ export class Migrator extends TypedEmitter {
     }
   }
 
-  private async run(direction: 'up' | 'down', opts: { dryRun?: boolean; signal?: AbortSignal; stop?: AbortSignal; lint?: boolean; allowDowngrade?: boolean; createTarget?: boolean }, input: { target?: string; steps?: number; kinds?: readonly MigrationKind[] }): Promise<RunResult> {
+  private async run(direction: 'up' | 'down', opts: { dryRun?: boolean; signal?: AbortSignal; stop?: AbortSignal; lint?: boolean; allowDowngrade?: boolean; createTarget?: boolean }, input: { target?: string; steps?: number; kinds?: readonly MigrationKind[]; upTo?: string }): Promise<RunResult> {
     const available = await this.load()
     const lint = direction === 'up' && opts.lint !== false ? RunLint.create(available, this.opts.adapter, this.opts.lint, this) : undefined
     const allowDowngrade = opts.allowDowngrade ?? this.opts.allowDowngrade ?? false
@@ -436,3 +452,7 @@ function timeoutSignal(ms: number, m: Migration): AbortSignal {
   return ctl.signal
 }
 
+/** The app's schemaVersion as the newest version to apply, when it is a version (the gate never overshoots it). */
+export function appCap(app: AppSchemaRequirements | undefined): string | undefined {
+  return app && isVersionString(app.schemaVersion) ? app.schemaVersion : undefined
+}

@@ -23,6 +23,11 @@ export interface PlanInput {
   steps?: number
   /** up: kinds to apply; a pending migration of another kind stops the plan there (default: all). */
   kinds?: readonly MigrationKind[]
+  /**
+   * up: the newest version the running app supports (its schemaVersion). Later migrations are not applied, need
+   * not exist as a file at that version, and are reported in `waitingForApp`: the gate never overshoots.
+   */
+  upTo?: string
   options?: PlanOptions
 }
 
@@ -64,6 +69,8 @@ export interface Plan {
   readonly issues: readonly PlanIssue[]
   /** up: the first pending migration not run because its kind was not selected. */
   readonly blockedBy?: Migration
+  /** up with upTo: pending migrations newer than the app supports, left for a newer app. */
+  readonly waitingForApp?: readonly Migration[]
 }
 
 const LIVE: ReadonlySet<string> = new Set(['applied', 'baselined', 'failed', 'running', 'rolling_back'])
@@ -131,13 +138,18 @@ function historyIssues(input: PlanInput, index: (raw: string) => Migration | und
   return issues
 }
 
-function planUp(input: PlanInput, rows: Map<string, AppliedMigration>, key: (raw: string) => string, issues: PlanIssue[]): { steps: PlanStep[]; blockedBy?: Migration } {
+function planUp(input: PlanInput, rows: Map<string, AppliedMigration>, key: (raw: string) => string, issues: PlanIssue[]): { steps: PlanStep[]; blockedBy?: Migration; waitingForApp?: Migration[] } {
   const kinds = input.kinds ?? ['schema', 'data']
   const target = input.target === undefined ? undefined : parseVersion(input.target)
   const newestDone = [...rows.values()].filter((r) => LIVE.has(r.status)).map((r) => r.version).sort(compareRaw).at(-1)
+  const cap = input.upTo === undefined ? undefined : parseVersion(input.upTo)
   const steps: PlanStep[] = []
-  for (const m of input.available) {
+  for (const [i, m] of input.available.entries()) {
     if (target && compareVersions(m.version, target) > 0) break
+    if (cap && compareVersions(m.version, cap) > 0) {
+      const waiting = input.available.slice(i).filter((x) => { const r = rows.get(key(x.version.raw)); return !r || !DONE.has(r.status) })
+      return { steps, waitingForApp: waiting }
+    }
     const row = rows.get(key(m.version.raw))
     // A partly rolled-back row is not pending: it is reported (E_ROLLBACK_INCOMPLETE) and `down` finishes it.
     if (row && (DONE.has(row.status) || row.status === 'rolling_back')) continue
@@ -217,8 +229,8 @@ export function computePlan(input: PlanInput): Plan {
   if (input.direction === 'down') {
     return { direction: 'down', steps: planDown({ ...input, available }, (raw) => byKey.get(key(raw)), issues), issues }
   }
-  const { steps, blockedBy } = planUp({ ...input, available }, rows, key, issues)
-  return { direction: 'up', steps, issues, blockedBy }
+  const { steps, blockedBy, waitingForApp } = planUp({ ...input, available }, rows, key, issues)
+  return { direction: 'up', steps, issues, blockedBy, ...(waitingForApp?.length ? { waitingForApp } : {}) }
 }
 
 /** The first error of a plan as a StrataError, or undefined when the plan may run. */

@@ -36,7 +36,7 @@ describe('migrateOnStartup', () => {
     const log = quiet()
     const [r] = await migrateOnStartup({ databases: [{ name: 'scylladb', adapter, migrations: semver }], env: {}, logger: log })
     expect(r).toMatchObject({ mode: 'check', applied: [], pending: ['1.0.0', '1.1.0'] })
-    expect(log.warnings.join()).toContain('2 migration(s) pending')
+    expect(log.warnings.join()).toContain('2 migrations pending')
     expect(adapter.db.executed).toEqual([])
   })
 
@@ -98,5 +98,36 @@ describe('migrateOnStartup', () => {
     await new MemoryAdapter({ db }).execute('DROP TABLE t1_0_0')
     await expect(migrateOnStartup({ databases: [{ name: 'scylladb', adapter: new MemoryAdapter({ db }), migrations: semver }], env: { SCYLLADB_VALIDATE_SCHEMA: 'true' }, logger: quiet() }))
       .rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringContaining('t1_0_0') })
+  })
+
+  it('never applies beyond the app: 2.0.0 waits for a newer app, in the result and in status', async () => {
+    const three = [...semver, sqlMigration('2.0.0', ['CREATE TABLE t2_0_0 (id int)'])]
+    const adapter = new MemoryAdapter()
+    const [r] = await migrateOnStartup({ databases: [{ name: 'scylladb', adapter, migrations: three, keepOpen: true }], app: { schemaVersion: '1.1.0', minimumSupported: '1.0.0' }, env: { AUTO_MIGRATE: 'true' }, logger: quiet() })
+    expect(r).toMatchObject({ outcome: 'ok', applied: [{ version: '1.0.0' }, { version: '1.1.0' }], pending: [], waiting: ['2.0.0'], schemaVersion: '1.1.0' })
+    expect(adapter.db.executed.join()).not.toContain('t2_0_0')
+  })
+
+  it("onFailure 'stop' reports the failed database and skips the rest; 'continue' runs them", async () => {
+    const failing = new MemoryAdapter({ failOn: () => true })
+    const dbs = () => [
+      { name: 'cockroachdb', adapter: failing, migrations: semver, keepOpen: true },
+      { name: 'scylladb', adapter: new MemoryAdapter(), migrations: semver },
+    ]
+    const stopped = await migrateOnStartup({ databases: dbs(), env: { AUTO_MIGRATE: 'true' }, logger: quiet(), onFailure: 'stop' })
+    expect(stopped.map((r) => [r.name, r.outcome, r.error?.code])).toEqual([['cockroachdb', 'failed', 'E_MIGRATION_FAILED'], ['scylladb', 'skipped', undefined]])
+    const continued = await migrateOnStartup({ databases: dbs(), env: { AUTO_MIGRATE: 'true' }, logger: quiet(), onFailure: 'continue' })
+    expect(continued.map((r) => [r.name, r.outcome, r.applied.length])).toEqual([['cockroachdb', 'failed', 0], ['scylladb', 'ok', 2]])
+  })
+
+  it('counts a rolled-back version as pending, as up --dry-run would apply it', async () => {
+    const db = new MemoryDatabase()
+    const { Migrator } = await import('./migrator.js')
+    const m = new Migrator({ adapter: new MemoryAdapter({ db }), migrations: semver })
+    await m.up()
+    await m.down()
+    expect((await m.status()).pending).toEqual(['1.1.0'])
+    const [r] = await migrateOnStartup({ databases: [{ name: 'scylladb', adapter: new MemoryAdapter({ db }), migrations: semver }], env: {}, logger: quiet() })
+    expect(r?.pending).toEqual(['1.1.0'])
   })
 })

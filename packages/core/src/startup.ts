@@ -1,6 +1,7 @@
 import { checkCompatibility, type AppSchemaRequirements, type CompatibilityResult } from './compatibility.js'
 import { StrataError, messageOf } from './errors.js'
-import { Migrator, type MigratorOptions } from './migrator.js'
+import { Migrator, appCap, type MigratorOptions } from './migrator.js'
+import { isToApply } from './status.js'
 import type { StepResult } from './run/run-step.js'
 import { toMigrations, type MigrationInput } from './code-migrations.js'
 import type { Adapter, MigrationKind } from './types.js'
@@ -48,6 +49,12 @@ export interface StartupOptions {
   /** Grace for the statement in flight after a signal, ms (default 10 s). */
   graceMs?: number
   /**
+   * What a failing database does: 'throw' (default; the app must not start), or — for `strata migrate`, which
+   * reports every database — 'stop' (the later databases are skipped) and 'continue' (they still run); both
+   * resolve with every database's result, failures carrying their error.
+   */
+  onFailure?: 'throw' | 'stop' | 'continue'
+  /**
    * Called with each database's Migrator before it reads anything: attach listeners, e.g. metrics
    * (`onMigrator: (m, db) => instrument(m, { registry, database: db.name })` from @strata/metrics).
    */
@@ -59,8 +66,14 @@ export interface StartupDatabaseResult {
   set: string
   mode: 'check' | 'auto' | 'force'
   flags: StartupFlags
+  /** 'failed' and 'skipped' only with onFailure 'stop' or 'continue' (else the hook throws). */
+  outcome: 'ok' | 'failed' | 'skipped'
+  error?: StrataError
   applied: StepResult[]
+  /** Versions still to apply (pending, or rolled back), not counting those waiting for a newer app. */
   pending: string[]
+  /** Versions newer than the app's schemaVersion: never applied automatically, they wait for a newer app. */
+  waiting: string[]
   schemaVersion: string | null
   compatibility: CompatibilityResult | null
   warnings: string[]
@@ -85,11 +98,31 @@ export async function migrateOnStartup(opts: StartupOptions): Promise<StartupDat
   const stop = interruption?.stop
   const signal = interruption ? AbortSignal.any([interruption.abort, ...(opts.signal ? [opts.signal] : [])]) : opts.signal
   try {
-    for (const db of opts.databases) results.push(await startOne(db, readStartupFlags(env, db.name), { ...opts, signal }, log, stop))
+    for (const db of opts.databases) {
+      const flags = readStartupFlags(env, db.name)
+      if (results.some((r) => r.outcome === 'failed') && opts.onFailure === 'stop') {
+        results.push(emptyResult(db, flags, 'skipped'))
+        continue
+      }
+      try {
+        results.push(await startOne(db, flags, { ...opts, signal }, log, stop))
+      } catch (err) {
+        if ((opts.onFailure ?? 'throw') === 'throw' || !(err instanceof StrataError)) throw err
+        results.push({ ...emptyResult(db, flags, 'failed'), error: err })
+      }
+    }
   } finally {
     interruption?.dispose()
   }
   return results
+}
+
+function modeOf(flags: StartupFlags): StartupDatabaseResult['mode'] {
+  return flags.force ? 'force' : flags.auto ? 'auto' : 'check'
+}
+
+function emptyResult(db: StartupDatabase, flags: StartupFlags, outcome: StartupDatabaseResult['outcome']): StartupDatabaseResult {
+  return { name: db.name, set: db.set ?? 'default', mode: modeOf(flags), flags, outcome, applied: [], pending: [], waiting: [], schemaVersion: null, compatibility: null, warnings: [] }
 }
 
 async function startOne(db: StartupDatabase, flags: StartupFlags, opts: StartupOptions, log: StartupLogger, stop?: AbortSignal): Promise<StartupDatabaseResult> {
@@ -97,7 +130,7 @@ async function startOne(db: StartupDatabase, flags: StartupFlags, opts: StartupO
   const migrations = db.migrations ? toMigrations(db.migrations) : undefined
   const adapter = typeof db.adapter === 'function' ? await db.adapter() : db.adapter
   const app = db.app ?? opts.app
-  const mode = flags.force ? 'force' : flags.auto ? 'auto' : 'check'
+  const mode = modeOf(flags)
   const migratorOpts: MigratorOptions = {
     adapter, dir: db.dir, migrations, set: db.set, placeholders: db.placeholders,
     lockTtlMs: db.lockTtlMs, lockWaitMs: flags.timeoutMs, migrationTimeoutMs: flags.timeoutMs, snapshots: flags.snapshots,
@@ -105,7 +138,7 @@ async function startOne(db: StartupDatabase, flags: StartupFlags, opts: StartupO
   }
   const m = new Migrator(migratorOpts)
   opts.onMigrator?.(m, { name: db.name, adapter })
-  const result: StartupDatabaseResult = { name: db.name, set: m.set, mode, flags, applied: [], pending: [], schemaVersion: null, compatibility: null, warnings: [] }
+  const result: StartupDatabaseResult = { ...emptyResult(db, flags, 'ok'), set: m.set }
   const warn = (msg: string): void => {
     result.warnings.push(msg)
     log.warn(`${db.name}: ${msg}`)
@@ -127,17 +160,20 @@ async function startOne(db: StartupDatabase, flags: StartupFlags, opts: StartupO
     gate((await m.status()).current, false)
     if (mode !== 'check') {
       const kinds: MigrationKind[] = mode === 'force' ? ['schema', 'data'] : ['schema']
-      const run = await m.up({ kinds, signal: opts.signal, stop, createTarget: true })
+      // The gate never overshoots: nothing newer than the app's own schema version is applied.
+      const run = await m.up({ kinds, signal: opts.signal, stop, createTarget: true, upTo: appCap(app) })
       if (run.createdTarget) log.info(`${db.name}: created ${run.createdTarget}`)
       result.applied = run.steps
       if (run.steps.length) log.info(`${db.name}: applied ${run.steps.map((s) => s.version).join(', ')}`)
       if (run.blockedBy) warn(`data migration ${run.blockedBy.version} ${run.blockedBy.name} is pending; set FORCE_MIGRATION=true (or ${db.name.toUpperCase()}_FORCE_MIGRATION) to apply it`)
     }
-    const status = await m.status()
+    const status = await m.status({ app })
     result.schemaVersion = status.current ?? null
-    result.pending = status.rows.filter((r) => r.state === 'pending' || r.state === 'partial' || r.state === 'failed').map((r) => r.version)
+    result.pending = status.rows.filter((r) => isToApply(r) || r.state === 'partial' || r.state === 'failed').map((r) => r.version)
+    result.waiting = status.waiting
+    if (result.waiting.length) log.info(`${db.name}: ${result.waiting.join(', ')} ${result.waiting.length === 1 ? 'waits' : 'wait'} for a newer app (this one supports schema version ${app?.schemaVersion})`)
     if (mode === 'check' && result.pending.length) {
-      warn(`${result.pending.length} migration(s) pending (${result.pending.join(', ')}); not applied because AUTO_MIGRATE is not set`)
+      warn(`${plural(result.pending.length, 'migration')} pending (${result.pending.join(', ')}); not applied because AUTO_MIGRATE is not set`)
     }
     gate(status.current, true)
     if (flags.validate) {
@@ -153,3 +189,5 @@ async function startOne(db: StartupDatabase, flags: StartupFlags, opts: StartupO
     if (!db.keepOpen) await adapter.close()
   }
 }
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`

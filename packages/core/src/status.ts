@@ -22,6 +22,13 @@ export interface StatusRow {
   durationMs: number | null
   error: string | null
   checksumChanged: boolean
+  /** Not applied, and newer than the app supports: waits for a newer app (status with an app given). */
+  waitingForApp?: boolean
+}
+
+/** Whether `up` would apply this row: pending, or rolled back and still on disk (as `up --dry-run` counts it). */
+export function isToApply(row: StatusRow): boolean {
+  return (row.state === 'pending' || (row.state === 'rolled_back' && row.file !== null)) && row.waitingForApp !== true
 }
 
 const DONE_STATES: ReadonlySet<string> = new Set(['applied', 'baselined', 'rolled_back'])
@@ -34,7 +41,8 @@ function stateOf(row: AppliedMigration | undefined): StatusState {
 }
 
 /** One row per version, on disk or in history, in version order. Pure. */
-export function computeStatus(available: readonly Migration[], applied: readonly AppliedMigration[]): StatusRow[] {
+export function computeStatus(available: readonly Migration[], applied: readonly AppliedMigration[], opts: { upTo?: string } = {}): StatusRow[] {
+  const cap = opts.upTo
   // Matched by version key: a row recorded as '1' is migration '001' (as the plan matches them).
   const rows = new Map(applied.map((r) => [versionKeyOf(r.version), r]))
   const out: StatusRow[] = available.map((m) => {
@@ -56,6 +64,7 @@ export function computeStatus(available: readonly Migration[], applied: readonly
       durationMs: row?.durationMs ?? null,
       error: row?.error ?? null,
       checksumChanged: row !== undefined && (row.status === 'applied' || row.status === 'baselined') && row.checksum !== m.checksum,
+      ...(cap !== undefined && (!row || row.status === 'rolled_back') && compareRaw(m.version.raw, cap) > 0 ? { waitingForApp: true } : {}),
     }
   })
   for (const row of rows.values()) {

@@ -1,4 +1,4 @@
-import { EXIT_CODES, StrataError, checkCompatibility, messageOf, type StrataErrorCode } from '@strata/core'
+import { StrataError, worstCheck } from '@strata/core'
 import { withMigrator } from '../context.js'
 import { fmtDate, fmtMs, type Output } from '../output.js'
 import type { Settings } from '../settings.js'
@@ -77,47 +77,14 @@ export async function reportCommand(s: Settings, out: Output, o: { format?: stri
   })
 }
 
-interface HealthCheck { name: string; ok: boolean; detail: string; code?: StrataErrorCode }
-
-/** A check that failed on its error: the error's own code (E_UNAVAILABLE, E_PERMISSION…) decides the exit code. */
-function failed(name: string, err: unknown): HealthCheck {
-  return { name, ok: false, detail: messageOf(err).split('\n')[0] ?? '', code: err instanceof StrataError ? err.code : 'E_VALIDATION' }
-}
-
-export async function healthCommand(s: Settings, out: Output, compat: { appVersion?: string; minimumSupported?: string }): Promise<unknown> {
+export async function healthCommand(s: Settings, out: Output): Promise<unknown> {
   return withMigrator(s, out, async (m) => {
-    const checks: HealthCheck[] = [{ name: 'connection', ok: true, detail: `connected to ${s.db}` }]
-    const nodes = await m.nodeHealth().catch((err: unknown) => { checks.push(failed('nodes', err)); return undefined })
-    if (!nodes && !checks.some((c) => c.name === 'nodes')) checks.push({ name: 'nodes', ok: true, detail: 'single server' })
-    if (nodes) {
-      const down = nodes.filter((n) => !n.up)
-      checks.push(down.length
-        ? { name: 'nodes', ok: false, code: 'E_CLUSTER_UNHEALTHY', detail: `${nodes.length - down.length}/${nodes.length} up; down: ${down.map((n) => `${n.address}${n.error ? ` [${n.error}]` : ''}`).join(', ')}` }
-        : { name: 'nodes', ok: true, detail: `${nodes.length}/${nodes.length} up, schema in agreement` })
-    }
-    let report: Awaited<ReturnType<typeof m.report>> | undefined
-    try {
-      report = await m.report()
-    } catch (err) {
-      checks.push(failed('history', err))
-    }
-    if (report) {
-      const lockExpired = report.lock?.expiresAt ? report.lock.expiresAt.getTime() < Date.now() : false
-      checks.push({ name: 'lock', ok: true, detail: report.lock ? `held by ${report.lock.owner}${lockExpired ? ' (expired: the next run takes it over)' : ''}` : 'free' })
-      const broken = (report.counts.failed ?? 0) + (report.counts.partial ?? 0) + (report.counts.missing ?? 0) + (report.counts.rolling_back ?? 0)
-      checks.push({ name: 'history', ok: broken === 0, ...(broken ? { code: 'E_VALIDATION' as const } : {}), detail: broken ? `${broken} failed, partial or missing migration${broken === 1 ? '' : 's'}` : `schema version ${report.schemaVersion ?? '(none)'}` })
-      if (compat.appVersion) {
-        const c = checkCompatibility(report.schemaVersion ?? undefined, { schemaVersion: compat.appVersion, minimumSupported: compat.minimumSupported })
-        checks.push({ name: 'compatibility', ok: c.ok, ...(c.ok ? {} : { code: 'E_INCOMPATIBLE_SCHEMA' as const }), detail: c.message })
-      }
-    }
-    const ok = checks.every((c) => c.ok)
-    out.table(['check', 'status', 'detail'], checks.map((c) => [c.name, c.ok ? out.c.green('ok') : out.c.red('FAIL'), c.detail]))
-    const doc = { ok, command: 'health', db: s.db, set: s.set, checks, ...(nodes ? { nodes } : {}) }
-    if (!ok) {
+    const report = await m.checkHealth({ app: s.app })
+    out.table(['check', 'status', 'detail'], report.checks.map((c) => [c.name, c.ok ? out.c.green('ok') : out.c.red('FAIL'), c.detail]))
+    const doc = { command: 'health', db: s.db, ...report }
+    const worst = worstCheck(report)
+    if (worst) {
       out.document(doc)
-      // The environment's failure decides the exit code before the history's (5 before 3).
-      const worst = checks.filter((c) => !c.ok).sort((a, b) => EXIT_CODES[b.code ?? 'E_VALIDATION'] - EXIT_CODES[a.code ?? 'E_VALIDATION'])[0] as HealthCheck
       throw new StrataError(worst.code ?? 'E_VALIDATION', `unhealthy: ${worst.name}: ${worst.detail}`, { details: { reported: true } })
     }
     return doc

@@ -5,6 +5,7 @@ import type { Settings } from '../settings.js'
 
 function stateCell(r: StatusRow, out: Output): string {
   const c = out.c
+  if (r.waitingForApp) return c.dim(`waiting for a newer app${r.state === 'rolled_back' ? ' (rolled back)' : ''}`)
   switch (r.state) {
     case 'applied': return r.checksumChanged ? c.yellow('applied (changed!)') : c.green('applied')
     case 'baselined': return c.green('baselined')
@@ -13,7 +14,7 @@ function stateCell(r: StatusRow, out: Output): string {
     case 'partial': return c.yellow(`partial ${r.statementsTotal ? `${r.statementsDone}/${r.statementsTotal}` : `(${r.statementsDone} statement${r.statementsDone === 1 ? '' : 's'} journaled)`}${r.inFlight ? `, statement ${r.statementsDone + 1} in flight: strata resolve` : ''}`)
     case 'failed': return c.red('failed')
     case 'rolling_back': return c.yellow(`rolling back ${r.statementsDone}/${r.statementsTotal}${r.inFlight ? `, statement ${r.statementsDone + 1} in flight: strata resolve` : ''}`)
-    case 'rolled_back': return c.dim('rolled back')
+    case 'rolled_back': return r.file === null ? c.dim('rolled back') : c.cyan('rolled back: pending')
     case 'missing': return c.red('missing file')
   }
 }
@@ -26,14 +27,17 @@ function clip(text: string, n: number): string {
 
 export async function statusCommand(s: Settings, out: Output): Promise<unknown> {
   return withMigrator(s, out, async (m) => {
-    const st = await m.status()
-    out.print(`${s.db} set "${s.set}" — schema version ${st.current ?? '(none)'}`)
+    const st = await m.status({ app: s.app })
+    out.print(`${s.db} set "${s.set}" — schema version ${st.current ?? '(none)'}${s.app ? ` (app ${s.app.schemaVersion})` : ''}`)
     out.table(['version', 'name', 'state', 'kind', 'started', 'finished', 'duration'], st.rows.map((r) => [
       r.version, r.name, stateCell(r, out), r.kind, fmtDate(r.startedAt), fmtDate(r.rolledBackAt ?? r.finishedAt), fmtMs(r.durationMs),
     ]))
     for (const i of st.issues) out.log(out.c.yellow(`! ${i.message}`))
     const counts = Object.fromEntries(['applied', 'baselined', 'pending', 'partial', 'failed', 'rolling_back', 'rolled_back', 'missing'].map((k) => [k, st.rows.filter((r) => r.state === k).length]))
-    return { ok: true, command: 'status', db: s.db, set: s.set, current: st.current ?? null, counts, rows: st.rows, issues: st.issues }
+    return {
+      ok: true, command: 'status', db: s.db, set: s.set, current: st.current ?? null, counts, pending: st.pending, waiting: st.waiting,
+      ...(s.app ? { app: s.app } : {}), rows: st.rows, issues: st.issues,
+    }
   })
 }
 

@@ -3,11 +3,6 @@ import { withMigrator } from '../context.js'
 import type { Output } from '../output.js'
 import type { Settings } from '../settings.js'
 
-export interface RecommendationsOptions {
-  appVersion?: string
-  minimumSupported?: string
-}
-
 /**
  * How recommended commands are written: the database, keyspace, set and directory of this run. Connection
  * URLs are left out (they may hold a password): give them as now, by flag or env.
@@ -23,11 +18,9 @@ export function commandStyle(s: Settings): CommandStyle {
 const LABEL = { critical: 'CRITICAL', warning: 'warning', info: 'info' } as const
 
 /** `strata recommendations`: what to do about the set's live state; exit 3 when something is critical. */
-export async function recommendationsCommand(s: Settings, out: Output, o: RecommendationsOptions): Promise<unknown> {
-  if (o.minimumSupported && !o.appVersion) throw new StrataError('E_USAGE', '--minimum-supported needs --app-version')
+export async function recommendationsCommand(s: Settings, out: Output): Promise<unknown> {
   return withMigrator(s, out, async (m) => {
-    const app = o.appVersion ? { schemaVersion: o.appVersion, minimumSupported: o.minimumSupported } : undefined
-    const recs: Recommendation[] = await m.recommendations({ app, cli: commandStyle(s) })
+    const recs: Recommendation[] = await m.recommendations({ app: s.app, cli: commandStyle(s) })
     const counts = { critical: 0, warning: 0, info: 0 }
     for (const r of recs) counts[r.severity]++
     const paint = { critical: out.c.red, warning: out.c.yellow, info: out.c.cyan }

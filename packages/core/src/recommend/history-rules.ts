@@ -1,6 +1,6 @@
 import { isCodeMigrationLabel } from '../code-migrations.js'
 import type { PlanIssue } from '../plan.js'
-import type { StatusRow } from '../status.js'
+import { isToApply, type StatusRow } from '../status.js'
 import { compareRaw, nextVersion, parseVersion } from '../version.js'
 import { clusterBlocked } from './node-rules.js'
 import type { Recommendation, RuleContext } from './types.js'
@@ -15,15 +15,28 @@ export function lockIsLive(ctx: RuleContext): boolean {
   return !!l && (l.expiresAt === null || l.expiresAt.getTime() > ctx.now.getTime())
 }
 
-/** Pending files: `strata up` (folded into nodes-down while up would be refused). */
+/**
+ * Files to apply — pending, and rolled back with the file still there (as `up --dry-run` counts them): `strata up`.
+ * Versions newer than the app supports wait for a newer app instead (never advised: the gate would overshoot).
+ */
 export function pendingRule(ctx: RuleContext): Recommendation[] {
-  const pending = ctx.status.rows.filter((r) => r.state === 'pending')
-  if (!pending.length || clusterBlocked(ctx)) return []
-  const data = pending.some((r) => r.kind === 'data') ? ' (data migrations among them: the start-up hook applies those only with FORCE_MIGRATION)' : ''
-  return [{
-    id: 'pending-migrations', severity: 'warning', command: ctx.cmd('up'),
-    message: `${pending.length} migration${pending.length > 1 ? 's' : ''} pending in set "${ctx.set}": ${list(pending)}${data}`,
-  }]
+  const out: Recommendation[] = []
+  const pending = ctx.status.rows.filter(isToApply)
+  const waiting = ctx.status.rows.filter((r) => r.waitingForApp)
+  if (pending.length && !clusterBlocked(ctx)) {
+    const data = pending.some((r) => r.kind === 'data') ? ' (data migrations among them: the start-up hook applies those only with FORCE_MIGRATION)' : ''
+    out.push({
+      id: 'pending-migrations', severity: 'warning', command: ctx.cmd(ctx.app && waiting.length ? `up --target ${pending.at(-1)?.version}` : 'up'),
+      message: `${pending.length} migration${pending.length > 1 ? 's' : ''} pending in set "${ctx.set}": ${list(pending)}${data}`,
+    })
+  }
+  if (waiting.length) {
+    out.push({
+      id: 'waiting-for-app', severity: 'info', command: ctx.cmd('status'),
+      message: `${list(waiting)} ${waiting.length > 1 ? 'wait' : 'waits'} for a newer app: this app supports schema version ${ctx.app?.schemaVersion}, so they are not applied yet`,
+    })
+  }
+  return out
 }
 
 /** Failed rows (nothing applied) and interrupted ones (a prefix applied): fix, then `strata up`. */
