@@ -5,15 +5,17 @@ const src = (p: string) => fileURLToPath(new URL(p, import.meta.url))
 
 // Tests import workspace packages from source, so unit tests need no build.
 const alias = {
-  '@strata/core': src('./packages/core/src/index.ts'),
-  '@strata/scylladb/settings': src('./packages/scylladb/src/settings.ts'),
-  '@strata/cockroachdb/settings': src('./packages/cockroachdb/src/settings.ts'),
-  '@strata/scylladb': src('./packages/scylladb/src/index.ts'),
-  '@strata/cockroachdb': src('./packages/cockroachdb/src/index.ts'),
-  '@strata/alternator': src('./packages/alternator/src/index.ts'),
-  '@strata/metrics': src('./packages/metrics/src/index.ts'),
-  '@strata/testkit/conformance': src('./packages/testkit/src/conformance.ts'),
-  '@strata/testkit': src('./packages/testkit/src/index.ts'),
+  '@strata-migrate/core/adapter-kit': src('./packages/core/src/adapter-kit.ts'),
+  '@strata-migrate/core/testing': src('./packages/core/src/testing.ts'),
+  '@strata-migrate/core': src('./packages/core/src/index.ts'),
+  '@strata-migrate/scylladb/settings': src('./packages/scylladb/src/settings.ts'),
+  '@strata-migrate/cockroachdb/settings': src('./packages/cockroachdb/src/settings.ts'),
+  '@strata-migrate/scylladb': src('./packages/scylladb/src/index.ts'),
+  '@strata-migrate/cockroachdb': src('./packages/cockroachdb/src/index.ts'),
+  '@strata-migrate/alternator': src('./packages/alternator/src/index.ts'),
+  '@strata-migrate/metrics': src('./packages/metrics/src/index.ts'),
+  '@strata-migrate/testkit/conformance': src('./packages/testkit/src/conformance.ts'),
+  '@strata-migrate/testkit': src('./packages/testkit/src/index.ts'),
 }
 
 export default defineConfig({

@@ -15,7 +15,7 @@ function groupOf(url) {
   const nm = url.match(/node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/)
   if (nm) return nm[1]
   const ws = url.match(/\/(packages|apps)\/([^/]+)\//)
-  if (ws) return `@strata/${ws[2]}`
+  if (ws) return `@strata-migrate/${ws[2]}`
   if (url.startsWith('node:')) return 'node: (internals)'
   return url.replace(/^file:\/\//, '')
 }

@@ -14,7 +14,7 @@ TOOLS=bench/.tools
 # adapters and testkit, with their dependencies.
 if ! bash scripts/bootstrap.sh; then
   echo "bench: the full build failed; building only what the benchmark runs" >&2
-  pnpm exec turbo run build --filter=@strata/cli... --filter=@strata/testkit... --output-logs=errors-only >&2
+  pnpm exec turbo run build --filter=strata-migrate... --filter=@strata-migrate/testkit... --output-logs=errors-only >&2
 fi
 
 # knex, node-pg-migrate and the bare drivers, apart from the workspace (bench/package.json, own lockfile).

@@ -7,7 +7,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { Migrator, type CodeMigration } from '@strata/core'
+import { Migrator, type CodeMigration } from '@strata-migrate/core'
 import { strata } from './support/cli.js'
 import { cockroachTarget, scyllaTarget, type DbTarget } from './support/targets.js'
 

@@ -7,9 +7,9 @@
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, inject, it } from 'vitest'
-import { migrateOnStartup, type Adapter } from '@strata/core'
-import { splitSql } from '@strata/cockroachdb'
-import { splitCql } from '@strata/scylladb'
+import { migrateOnStartup, type Adapter } from '@strata-migrate/core'
+import { splitSql } from '@strata-migrate/cockroachdb'
+import { splitCql } from '@strata-migrate/scylladb'
 import { REPO, strata } from './support/cli.js'
 import { cockroachTarget, scyllaTarget, type DbTarget } from './support/targets.js'
 

@@ -8,7 +8,7 @@ import {
   BatchWriteItemCommand, CreateTableCommand, DeleteTableCommand, DynamoDBClient, QueryCommand, ScanCommand, type AttributeValue,
 } from '@aws-sdk/client-dynamodb'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { createCqlClient, freshKeyspaceName } from '@strata/testkit'
+import { createCqlClient, freshKeyspaceName } from '@strata-migrate/testkit'
 import { checkpointRows, pool, runCli, versionOfRow, writeModule, type KillableRun } from './support/evolution.js'
 
 const ROWS = 100_000

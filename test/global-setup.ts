@@ -2,7 +2,7 @@
  * Global setup of the vitest "integration" project: makes real databases available for the whole run.
  *
  * Endpoints come from env vars, else testcontainers (ScyllaDB, CockroachDB) when Docker answers, else the
- * local servers of @strata/testkit (Cassandra 5.0, PostgreSQL, DynamoDB Local), started here if they are not
+ * local servers of @strata-migrate/testkit (Cassandra 5.0, PostgreSQL, DynamoDB Local), started here if they are not
  * running. Tests read them with `inject('strataEndpoints')`; child processes get STRATA_SCYLLADB_CONTACT_POINTS,
  * STRATA_SCYLLADB_LOCAL_DC, STRATA_COCKROACHDB_URL and STRATA_DYNAMODB_ENDPOINT. An unreachable database throws,
  * failing the run (never a skip), in CI and locally alike.
@@ -11,7 +11,7 @@
  * servers started with `pnpm dbs start`, or any with STRATA_KEEP_DBS=1, keep running.
  */
 import type { TestProject } from 'vitest/node'
-import { endpointsToEnv, ensureDatabases } from '@strata/testkit'
+import { endpointsToEnv, ensureDatabases } from '@strata-migrate/testkit'
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const t0 = Date.now()

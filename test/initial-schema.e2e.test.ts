@@ -1,9 +1,9 @@
 import { join } from 'node:path'
 import { afterAll, describe, expect, inject, it } from 'vitest'
-import { Migrator, type Adapter } from '@strata/core'
-import { createScyllaAdapter } from '@strata/scylladb'
-import { createCockroachAdapter } from '@strata/cockroachdb'
-import { createCqlClient, freshDatabase, freshKeyspaceName } from '@strata/testkit'
+import { Migrator, type Adapter } from '@strata-migrate/core'
+import { createScyllaAdapter } from '@strata-migrate/scylladb'
+import { createCockroachAdapter } from '@strata-migrate/cockroachdb'
+import { createCqlClient, freshDatabase, freshKeyspaceName } from '@strata-migrate/testkit'
 import { REPO } from './support/cli.js'
 
 const endpoints = inject('strataEndpoints')

@@ -7,7 +7,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { migrateOnStartup, type AppSchemaRequirements, type StartupDatabaseResult } from '@strata/core'
+import { migrateOnStartup, type AppSchemaRequirements, type StartupDatabaseResult } from '@strata-migrate/core'
 import { strata } from './support/cli.js'
 import { cockroachTarget, scyllaTarget, type DbTarget } from './support/targets.js'
 

@@ -6,10 +6,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { Migrator, type Recommendation } from '@strata/core'
-import { createScyllaAdapter, type ScyllaAdapter } from '@strata/scylladb'
-import { createCockroachAdapter, type CockroachAdapter } from '@strata/cockroachdb'
-import { freshDatabase, freshKeyspaceName, type FreshDatabase } from '@strata/testkit'
+import { Migrator, type Recommendation } from '@strata-migrate/core'
+import { createScyllaAdapter, type ScyllaAdapter } from '@strata-migrate/scylladb'
+import { createCockroachAdapter, type CockroachAdapter } from '@strata-migrate/cockroachdb'
+import { freshDatabase, freshKeyspaceName, type FreshDatabase } from '@strata-migrate/testkit'
 
 const endpoints = inject('strataEndpoints')
 

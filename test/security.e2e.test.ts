@@ -3,11 +3,12 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cockroachAdapterFromEnv } from '@strata/cockroachdb'
-import { exitCodeOf, migrateOnStartup, scyllaAdapterFromEnv, type StrataError } from '@strata/scylladb'
+import { cockroachAdapterFromEnv } from '@strata-migrate/cockroachdb'
+import { exitCodeOf, migrateOnStartup, type StrataError } from '@strata-migrate/core'
+import { scyllaAdapterFromEnv } from '@strata-migrate/scylladb'
 import {
   createCqlClient, sqlRows, startSecureCassandra, startSecurePostgres, stopSecureCassandra, stopSecurePostgres, type SecureCassandra, type SecurePostgres,
-} from '@strata/testkit'
+} from '@strata-migrate/testkit'
 import { REPO, strata, type CliRun } from './support/cli.js'
 
 /**

@@ -3,7 +3,7 @@ import { cp, mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { createCqlClient, freshDatabase, freshKeyspaceName, type FreshDatabase } from '@strata/testkit'
+import { createCqlClient, freshDatabase, freshKeyspaceName, type FreshDatabase } from '@strata-migrate/testkit'
 import { REPO, strata } from './support/cli.js'
 
 const endpoints = inject('strataEndpoints')

@@ -1,4 +1,4 @@
-import type { MigrationContext } from '@strata/core'
+import type { MigrationContext } from '@strata-migrate/core'
 import type { Knex } from 'knex'
 
 // A data migration (backfill): applied by `strata up`, and at start-up only with FORCE_MIGRATION=true.

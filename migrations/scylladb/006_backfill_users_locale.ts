@@ -1,4 +1,4 @@
-import type { MigrationContext } from '@strata/core'
+import type { MigrationContext } from '@strata-migrate/core'
 import type { Client } from 'cassandra-driver'
 
 // A data migration (backfill): applied by `strata up`, and at start-up only with FORCE_MIGRATION=true.

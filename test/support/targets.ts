@@ -3,10 +3,10 @@
  * database on its PostgreSQL, with a way around Strata (raw statements, an adapter) and a clean-up.
  */
 import { inject } from 'vitest'
-import type { Adapter } from '@strata/core'
-import { createCockroachAdapter } from '@strata/cockroachdb'
-import { createScyllaAdapter } from '@strata/scylladb'
-import { createCqlClient, freshDatabase, freshKeyspaceName } from '@strata/testkit'
+import type { Adapter } from '@strata-migrate/core'
+import { createCockroachAdapter } from '@strata-migrate/cockroachdb'
+import { createScyllaAdapter } from '@strata-migrate/scylladb'
+import { createCqlClient, freshDatabase, freshKeyspaceName } from '@strata-migrate/testkit'
 
 export interface DbTarget {
   db: 'scylladb' | 'cockroachdb'

@@ -4,7 +4,7 @@
  * Strata for the checks.
  */
 import { inject } from 'vitest'
-import { createCqlClient, freshDatabase, freshKeyspaceName, sqlRows } from '@strata/testkit'
+import { createCqlClient, freshDatabase, freshKeyspaceName, sqlRows } from '@strata-migrate/testkit'
 
 /** cql: Cassandra; pg: PostgreSQL's own path (transactional files, per-statement transactions for no-transaction files); pg-per-statement: the CockroachDB path on PostgreSQL (`--force-per-statement`). */
 export type Mode = 'cql' | 'pg' | 'pg-per-statement'

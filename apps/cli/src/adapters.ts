@@ -1,6 +1,6 @@
-import type { Adapter } from '@strata/core'
-import type { CockroachConnection } from '@strata/cockroachdb/settings'
-import type { ScyllaConnection } from '@strata/scylladb/settings'
+import type { Adapter } from '@strata-migrate/core/adapter-kit'
+import type { CockroachConnection } from '@strata-migrate/cockroachdb/settings'
+import type { ScyllaConnection } from '@strata-migrate/scylladb/settings'
 import type { Settings } from './settings.js'
 
 /**
@@ -10,9 +10,9 @@ import type { Settings } from './settings.js'
 export async function openAdapter(s: Settings): Promise<Adapter> {
   if (!s.connection) throw new Error('openAdapter: settings were resolved without a connection')
   if (s.db === 'scylladb') {
-    const { createScyllaAdapter } = await import('@strata/scylladb')
+    const { createScyllaAdapter } = await import('@strata-migrate/scylladb')
     return createScyllaAdapter((s.connection as ScyllaConnection).options)
   }
-  const { createCockroachAdapter } = await import('@strata/cockroachdb')
+  const { createCockroachAdapter } = await import('@strata-migrate/cockroachdb')
   return createCockroachAdapter((s.connection as CockroachConnection).options)
 }

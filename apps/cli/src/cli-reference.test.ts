@@ -5,7 +5,7 @@ import { renderCliReference } from './cli-reference.js'
 import { renderConfigJsonSchema } from './config-json-schema.js'
 
 describe('docs/cli.md', () => {
-  it('matches the commander definitions (regenerate with pnpm --filter @strata/cli docs)', () => {
+  it('matches the commander definitions (regenerate with pnpm --filter strata-migrate docs)', () => {
     const file = fileURLToPath(new URL('../../../docs/cli.md', import.meta.url))
     expect(readFileSync(file, 'utf8')).toBe(renderCliReference())
   })
@@ -19,7 +19,7 @@ describe('docs/cli.md', () => {
 })
 
 describe('strata.config.schema.json', () => {
-  it('matches the zod schema the CLI validates with (regenerate with pnpm --filter @strata/cli docs)', () => {
+  it('matches the zod schema the CLI validates with (regenerate with pnpm --filter strata-migrate docs)', () => {
     const file = fileURLToPath(new URL('../strata.config.schema.json', import.meta.url))
     expect(readFileSync(file, 'utf8')).toBe(renderConfigJsonSchema())
   })

@@ -21,7 +21,7 @@ export function renderCliReference(): string {
   const lines = [
     '# CLI reference',
     '',
-    '<!-- Generated from apps/cli/src/program.ts by `pnpm --filter @strata/cli docs`; a test fails when it is stale. -->',
+    '<!-- Generated from apps/cli/src/program.ts by `pnpm --filter strata-migrate docs`; a test fails when it is stale. -->',
     '',
     '`strata <command> --db scylladb|cockroachdb [options]`; `strata-scylladb` and `strata-cockroachdb` take the same',
     'commands with the database fixed. Options come from flags, then env, then `strata.config.{ts,js,json}`.',

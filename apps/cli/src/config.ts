@@ -3,9 +3,9 @@ import { readFile } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { z } from 'zod'
-import { StrataError, messageOf, parseSettings, type CodeMigration } from '@strata/core'
-import { cockroachSettingsSchema } from '@strata/cockroachdb/settings'
-import { scyllaSettingsSchema } from '@strata/scylladb/settings'
+import { StrataError, messageOf, parseSettings, type CodeMigration } from '@strata-migrate/core/adapter-kit'
+import { cockroachSettingsSchema } from '@strata-migrate/cockroachdb/settings'
+import { scyllaSettingsSchema } from '@strata-migrate/scylladb/settings'
 
 export type DbName = 'scylladb' | 'cockroachdb'
 export const DATABASES: readonly DbName[] = ['scylladb', 'cockroachdb']

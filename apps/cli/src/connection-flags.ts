@@ -1,5 +1,5 @@
 import type { DbName } from './config.js'
-import { parseReplication } from '@strata/scylladb/settings'
+import { parseReplication } from '@strata-migrate/scylladb/settings'
 import type { CliOptions } from './settings.js'
 
 /** Settings path → the flag that sets it, for messages about command-line settings. */

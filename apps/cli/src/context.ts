@@ -1,4 +1,4 @@
-import { Migrator, type Adapter } from '@strata/core'
+import { Migrator, type Adapter } from '@strata-migrate/core/adapter-kit'
 import { openAdapter } from './adapters.js'
 import type { Output } from './output.js'
 import { attachProgress } from './progress.js'

@@ -1,4 +1,4 @@
-import type { LintFinding } from '@strata/core'
+import type { LintFinding } from '@strata-migrate/core/adapter-kit'
 import type { Output } from './output.js'
 
 /** `002_add_locale.sql:3 (line 7)  error  sql/not-null-without-default  message` */

@@ -1,5 +1,5 @@
 import { CommanderError, type Command } from 'commander'
-import { StrataError, TOOL_VERSION, exitCodeOf, messageOf } from '@strata/core'
+import { StrataError, TOOL_VERSION, exitCodeOf, messageOf } from '@strata-migrate/core/adapter-kit'
 import type { DbName } from './config.js'
 import { Output } from './output.js'
 import { buildProgram } from './program.js'

@@ -1,4 +1,4 @@
-import type { Migrator } from '@strata/core'
+import type { Migrator } from '@strata-migrate/core/adapter-kit'
 import { formatFinding } from './lint-format.js'
 import { fmtMs, type Output } from './output.js'
 

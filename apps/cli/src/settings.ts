@@ -1,9 +1,9 @@
 import {
   LINT_PROFILES, StrataError, mergeSettings, parseVersionArgument, parseDurationMs as parseDuration, parseSettings, snapshotsFlag, withTlsObject,
   type AppSchemaRequirements, type CodeMigration, type LintProfile, type SnapshotMode,
-} from '@strata/core'
-import { cockroachConnection, cockroachSettingsFromEnv, cockroachSettingsSchema, type CockroachConnection, type CockroachSettings } from '@strata/cockroachdb/settings'
-import { scyllaConnection, scyllaSettingsFromEnv, scyllaSettingsSchema, type ScyllaConnection, type ScyllaSettings } from '@strata/scylladb/settings'
+} from '@strata-migrate/core/adapter-kit'
+import { cockroachConnection, cockroachSettingsFromEnv, cockroachSettingsSchema, type CockroachConnection, type CockroachSettings } from '@strata-migrate/cockroachdb/settings'
+import { scyllaConnection, scyllaSettingsFromEnv, scyllaSettingsSchema, type ScyllaConnection, type ScyllaSettings } from '@strata-migrate/scylladb/settings'
 import { DATABASES, loadConfigFile, type DbName } from './config.js'
 import { connectionFlags, flagOf } from './connection-flags.js'
 

@@ -15,6 +15,6 @@ export function templates(format: 'cql' | 'sql' | 'ts', version: string, name: s
   const table = db === 'scylladb' ? `\${ctx.keyspace}.${name}` : name
   const ddl = db === 'scylladb' ? '(id uuid PRIMARY KEY, created_at timestamp)' : '(id UUID PRIMARY KEY, created_at TIMESTAMPTZ NOT NULL DEFAULT now())'
   return {
-    '.ts': `import type { MigrationContext } from '@strata/core'\n\nexport const metadata = {\n  description: '${name.replace(/_/g, ' ')}',\n  kind: 'schema' as const, // 'data' for backfills: applied at start-up only with FORCE_MIGRATION\n}\n\n// ctx.execute is journaled: after a crash, calls that already ran are skipped.\nexport async function up(ctx: MigrationContext): Promise<void> {\n  await ctx.execute(\`CREATE TABLE IF NOT EXISTS ${table} ${ddl}\`)\n}\n\nexport async function down(ctx: MigrationContext): Promise<void> {\n  await ctx.execute(\`DROP TABLE IF EXISTS ${table}\`)\n}\n`,
+    '.ts': `import type { MigrationContext } from '@strata-migrate/core/adapter-kit'\n\nexport const metadata = {\n  description: '${name.replace(/_/g, ' ')}',\n  kind: 'schema' as const, // 'data' for backfills: applied at start-up only with FORCE_MIGRATION\n}\n\n// ctx.execute is journaled: after a crash, calls that already ran are skipped.\nexport async function up(ctx: MigrationContext): Promise<void> {\n  await ctx.execute(\`CREATE TABLE IF NOT EXISTS ${table} ${ddl}\`)\n}\n\nexport async function down(ctx: MigrationContext): Promise<void> {\n  await ctx.execute(\`DROP TABLE IF EXISTS ${table}\`)\n}\n`,
   }
 }

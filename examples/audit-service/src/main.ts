@@ -6,8 +6,9 @@
  *   node dist/main.js --once     start, print the start-up result as JSON, exit
  */
 import { fileURLToPath } from 'node:url'
-import { cockroachAdapterFromEnv } from '@strata/cockroachdb'
-import { exitCodeOf, migrateOnStartup, scyllaAdapterFromEnv } from '@strata/scylladb'
+import { cockroachAdapterFromEnv } from '@strata-migrate/cockroachdb'
+import { exitCodeOf, migrateOnStartup } from '@strata-migrate/core'
+import { scyllaAdapterFromEnv } from '@strata-migrate/scylladb'
 
 const env = process.env
 const keyspace = env.APP_KEYSPACE ?? 'identity'

@@ -10,9 +10,10 @@
 import { createServer } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { Registry, collectDefaultMetrics } from 'prom-client'
-import { cockroachAdapterFromEnv } from '@strata/cockroachdb'
-import { instrument } from '@strata/metrics'
-import { Migrator, exitCodeOf, migrateOnStartup, scyllaAdapterFromEnv, type HealthReport, type StartupDatabaseResult } from '@strata/scylladb'
+import { cockroachAdapterFromEnv } from '@strata-migrate/cockroachdb'
+import { instrument } from '@strata-migrate/metrics'
+import { Migrator, exitCodeOf, migrateOnStartup, type HealthReport, type StartupDatabaseResult } from '@strata-migrate/core'
+import { scyllaAdapterFromEnv } from '@strata-migrate/scylladb'
 
 const APP = { schemaVersion: '1.1.0', minimumSupported: '1.0.0' }
 const SET = 'identity'

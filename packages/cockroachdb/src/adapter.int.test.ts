@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { isStrataError, type AppliedMigration, type TransactionScope } from '@strata/core'
+import { isStrataError, type AppliedMigration, type TransactionScope } from '@strata-migrate/core/adapter-kit'
 import { createCockroachAdapter, type CockroachAdapter, type CockroachCodeHandles } from './adapter.js'
 import { MODES, freshDb, openAdapter, sql, sqlUrl } from './int-support.js'
-import type { FreshDatabase } from '@strata/testkit'
+import type { FreshDatabase } from '@strata-migrate/testkit'
 
 const historyRow = (set: string, version: string): AppliedMigration => ({
   set, version, name: 'tx', description: null, kind: 'schema', checksum: 'c', status: 'applied', statementsDone: 1, statementsTotal: 1,

@@ -4,7 +4,7 @@ import {
   DEFAULT_RETRY, StrataError, withRetry,
   type Adapter, type AdapterCapabilities, type AdapterLint, type AtomicApply, type CapturedSchema, type Fence, type FileDirectives, type ExecResult,
   type RetryPolicy, type SchemaSnapshot, type ScratchTarget, type StatementTraits, type TopologyInfo, type TransactionScope,
-} from '@strata/core'
+} from '@strata-migrate/core/adapter-kit'
 import { resolveConnection, type ConnectionOptions, type ResolvedConnection } from './connection-options.js'
 import { createDatabase, createSchema, dropDatabase, MAINTENANCE_DATABASES, schemaExists } from './create-target.js'
 import { probeServerPool } from './probe-server.js'

@@ -1,6 +1,6 @@
 import pg from 'pg'
-import { dockerAvailable } from '@strata/testkit'
-import { describeAdapterConformance, type EngineFixture } from '@strata/testkit/conformance'
+import { dockerAvailable } from '@strata-migrate/testkit'
+import { describeAdapterConformance, type EngineFixture } from '@strata-migrate/testkit/conformance'
 import { createCockroachAdapter } from './adapter.js'
 import { MODES, freshDb, openAdapter, sql, sqlUrl } from './int-support.js'
 

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { isStrataError } from '@strata/core'
+import { isStrataError } from '@strata-migrate/core/adapter-kit'
 import { resolveConnection, withDatabase, type ResolvedConnection } from './connection-options.js'
 
 /** The password is a function, so that pg never falls back to PGPASSWORD or ~/.pgpass. */

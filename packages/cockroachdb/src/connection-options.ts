@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import type { ConnectionOptions as TlsOptions } from 'node:tls'
 import type { ClientConfig } from 'pg'
-import { StrataError, messageOf } from '@strata/core'
+import { StrataError, messageOf } from '@strata-migrate/core/adapter-kit'
 import { scrubSecrets } from './pg-errors.js'
 
 /**

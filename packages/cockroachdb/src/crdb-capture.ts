@@ -1,4 +1,4 @@
-import type { CapturedSchema, ColumnInfo, SchemaSnapshot, TableInfo } from '@strata/core'
+import type { CapturedSchema, ColumnInfo, SchemaSnapshot, TableInfo } from '@strata-migrate/core/adapter-kit'
 import { readPgCatalog } from './pg-catalog.js'
 import { pgDdl } from './pg-schema-model.js'
 import type { SqlRunner } from './sql-runner.js'

@@ -1,5 +1,5 @@
 import pg from 'pg'
-import { StrataError, messageOf } from '@strata/core'
+import { StrataError, messageOf } from '@strata-migrate/core/adapter-kit'
 import { withDatabase, type ResolvedConnection } from './connection-options.js'
 import { quoteIdent, validateIdentifier } from './identifiers.js'
 import { SQLSTATE, classifyPgError, scrubSecrets, sqlStateOf, toConnectionError } from './pg-errors.js'

@@ -1,4 +1,4 @@
-import type { Env } from '@strata/core'
+import type { Env } from '@strata-migrate/core/adapter-kit'
 import { createCockroachAdapter, type CockroachAdapter } from './adapter.js'
 import { cockroachOptionsFromEnv, type CockroachSettingsInput } from './settings.js'
 

@@ -1,5 +1,5 @@
 import pg from 'pg'
-import { writeKey, type AppliedMigration, type Fence, type HistoryPatch, type HistoryStatus, type HistoryStore, type HistoryWrite, type MigrationKind } from '@strata/core'
+import { writeKey, type AppliedMigration, type Fence, type HistoryPatch, type HistoryStatus, type HistoryStore, type HistoryWrite, type MigrationKind } from '@strata-migrate/core/adapter-kit'
 import { SQLSTATE, sqlStateOf } from './pg-errors.js'
 import { HISTORY_ADDED_COLUMNS, ensureTable, historyDdl, type TableNames } from './schema-tables.js'
 import type { SqlRunner } from './sql-runner.js'

@@ -1,4 +1,4 @@
-import { StrataError } from '@strata/core'
+import { StrataError } from '@strata-migrate/core/adapter-kit'
 
 /** Letters, digits, `_`, `$` and `-`, starting with a letter or `_`, at most 63 bytes (NAMEDATALEN - 1). */
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$-]*$/

@@ -1,4 +1,3 @@
-export * from '@strata/core'
 export { CockroachAdapter, createCockroachAdapter, type CockroachAdapterOptions, type CockroachCodeHandles } from './adapter.js'
 export { resolveConnection, type ConnectionOptions, type ResolvedConnection, type SslMode } from './connection-options.js'
 export { parseServerVersion, type Dialect, type ServerInfo } from './dialect.js'

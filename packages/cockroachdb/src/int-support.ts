@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
-import { endpointsFromEnv, freshDatabase, type FreshDatabase } from '@strata/testkit'
+import { endpointsFromEnv, freshDatabase, type FreshDatabase } from '@strata-migrate/testkit'
 import { createCockroachAdapter, type CockroachAdapter, type CockroachAdapterOptions } from './adapter.js'
 
 /** The native path of the server (transactional on PostgreSQL) and the CockroachDB path forced by option. */

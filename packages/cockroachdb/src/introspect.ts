@@ -1,4 +1,4 @@
-import type { ColumnInfo, SchemaSnapshot, TableInfo } from '@strata/core'
+import type { ColumnInfo, SchemaSnapshot, TableInfo } from '@strata-migrate/core/adapter-kit'
 import type { Dialect } from './dialect.js'
 import type { SqlRunner } from './sql-runner.js'
 

@@ -1,4 +1,4 @@
-import type { LeaseRequest, LeaseStore, LockInfo } from '@strata/core'
+import type { LeaseRequest, LeaseStore, LockInfo } from '@strata-migrate/core/adapter-kit'
 import { SQLSTATE, sqlStateOf } from './pg-errors.js'
 import { ensureTable, lockDdl, type TableNames } from './schema-tables.js'
 import type { SqlRunner } from './sql-runner.js'

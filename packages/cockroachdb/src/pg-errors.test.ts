@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { StrataError, isStrataError } from '@strata/core'
+import { StrataError, isStrataError } from '@strata-migrate/core/adapter-kit'
 import { classifyPgError, describePgError, isConnectionError, isRetryableIdempotent, isSerializationFailure, scrubSecrets, sqlStateOf, toConnectionError } from './pg-errors.js'
 
 const pgError = (code: string, message: string, extra: Record<string, unknown> = {}): Error => Object.assign(new Error(message), { code, ...extra })

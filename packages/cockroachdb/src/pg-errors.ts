@@ -1,4 +1,4 @@
-import { StrataError, messageOf, tlsFailureHint } from '@strata/core'
+import { StrataError, messageOf, tlsFailureHint } from '@strata-migrate/core/adapter-kit'
 
 /** SQLSTATE codes this adapter branches on (PostgreSQL appendix A; CockroachDB uses the same codes). */
 export const SQLSTATE = {
@@ -157,7 +157,7 @@ export function classifyPgError(err: unknown, endpoint: string, secrets: readonl
   if (state?.startsWith('53')) return new StrataError('E_UNAVAILABLE', `${endpoint} cannot take the work: ${msg} (SQLSTATE ${state})`, { cause: err })
   const column = state === '42703' ? /column "([^"]+)"/.exec(msg)?.[1] : undefined
   if (column && STRATA_COLUMNS.has(column)) {
-    return new StrataError('E_HISTORY_CORRUPT', `Strata's own table lacks its column ${column} (dropped by hand?): add it back as it was created (the tables are in the @strata/cockroachdb README); history rows are never edited by hand`, { cause: err, details: { column } })
+    return new StrataError('E_HISTORY_CORRUPT', `Strata's own table lacks its column ${column} (dropped by hand?): add it back as it was created (the tables are in the @strata-migrate/cockroachdb README); history rows are never edited by hand`, { cause: err, details: { column } })
   }
   return undefined
 }

@@ -1,4 +1,4 @@
-import type { ColumnInfo, SchemaObjectInfo, SchemaSnapshot, TableInfo } from '@strata/core'
+import type { ColumnInfo, SchemaObjectInfo, SchemaSnapshot, TableInfo } from '@strata-migrate/core/adapter-kit'
 import type { PgCatalog } from './pg-catalog.js'
 
 const OWN = /^strata_/

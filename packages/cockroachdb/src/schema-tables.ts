@@ -1,4 +1,4 @@
-import { StrataError } from '@strata/core'
+import { StrataError } from '@strata-migrate/core/adapter-kit'
 import { quoteIdent } from './identifiers.js'
 import { SQLSTATE, sqlStateOf } from './pg-errors.js'
 import type { SqlRunner } from './sql-runner.js'

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { StrataError } from '@strata/core'
+import { StrataError } from '@strata-migrate/core/adapter-kit'
 import { resolveConnection } from './connection-options.js'
 import { cockroachOptionsFromEnv } from './settings.js'
 

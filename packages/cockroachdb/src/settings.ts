@@ -2,7 +2,7 @@ import { z } from 'zod'
 import {
   StrataError, credentialsShape, envNameOf, envValue, insecureTlsWarning, mergeSettings, normalizeTls, parseSettings,
   readEnvSettings, resolvePassword, resolveTls, tlsEnvFields, tlsSettingSchema, withTlsObject, type Env, type EnvField,
-} from '@strata/core'
+} from '@strata-migrate/core/adapter-kit'
 import type { ConnectionOptions, SslMode } from './connection-options.js'
 
 /**

@@ -1,4 +1,4 @@
-import type { SnapshotStore, SnapshotWhich, StoredSnapshot, StoredSnapshotInfo } from '@strata/core'
+import type { SnapshotStore, SnapshotWhich, StoredSnapshot, StoredSnapshotInfo } from '@strata-migrate/core/adapter-kit'
 import { SQLSTATE, sqlStateOf } from './pg-errors.js'
 import { ensureTable, snapshotsDdl, type TableNames } from './schema-tables.js'
 import type { SqlRunner } from './sql-runner.js'

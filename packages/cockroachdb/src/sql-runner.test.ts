@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isStrataError } from '@strata/core'
+import { isStrataError } from '@strata-migrate/core/adapter-kit'
 import { sqlRunner } from './sql-runner.js'
 
 const pgError = (code: string, message = code): Error => Object.assign(new Error(message), { code })

@@ -1,6 +1,6 @@
 import type { QueryResultRow } from 'pg'
 import { isRetryableIdempotent, toConnectionError } from './pg-errors.js'
-import { withRetry, type RetryPolicy } from '@strata/core'
+import { withRetry, type RetryPolicy } from '@strata-migrate/core/adapter-kit'
 
 /** Something that runs one parameterised statement: the pool, a pooled client, a transaction. */
 export interface SqlRunner {

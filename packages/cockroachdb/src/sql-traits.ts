@@ -1,4 +1,4 @@
-import { TokenCursor, hasWords, type LintToken, type SchemaEffect, type StatementTraits } from '@strata/core'
+import { TokenCursor, hasWords, type LintToken, type SchemaEffect, type StatementTraits } from '@strata-migrate/core/adapter-kit'
 import { parseTokens, type SqlFact, type SqlRef } from './lint/sql-facts.js'
 import { sqlLintTokens } from './lint/sql-lint-tokens.js'
 import { SQLSTATE, sqlStateOf } from './pg-errors.js'

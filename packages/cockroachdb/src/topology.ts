@@ -1,4 +1,4 @@
-import type { TopologyInfo } from '@strata/core'
+import type { TopologyInfo } from '@strata-migrate/core/adapter-kit'
 import type { ServerInfo } from './dialect.js'
 import { quoteIdent } from './identifiers.js'
 import type { SqlRunner } from './sql-runner.js'

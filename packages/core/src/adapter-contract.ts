@@ -5,7 +5,7 @@
  * resuming, and every history state transition (history/transitions.ts). An adapter offers one-shot
  * primitives: it never loops, waits, backs off or decides a history state. The rules each primitive must
  * keep are written on it below; packages/core/README.md ("Adding a database") is the recipe, and
- * `describeAdapterConformance` in @strata/testkit checks an adapter against all of it, engine included.
+ * `describeAdapterConformance` in @strata-migrate/testkit checks an adapter against all of it, engine included.
  */
 import type { StrataError } from './errors.js'
 import type { AdapterLint } from './lint/lint-rule.js'

@@ -56,7 +56,7 @@ export interface StartupOptions {
   onFailure?: 'throw' | 'stop' | 'continue'
   /**
    * Called with each database's Migrator before it reads anything: attach listeners, e.g. metrics
-   * (`onMigrator: (m, db) => instrument(m, { registry, database: db.name })` from @strata/metrics).
+   * (`onMigrator: (m, db) => instrument(m, { registry, database: db.name })` from @strata-migrate/metrics).
    */
   onMigrator?: (migrator: Migrator, database: { name: string; adapter: Adapter }) => void
 }

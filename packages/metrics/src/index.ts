@@ -1,5 +1,5 @@
 /**
- * @strata/metrics — Prometheus metrics for Strata migrations through prom-client, fed by the Migrator's
+ * @strata-migrate/metrics — Prometheus metrics for Strata migrations through prom-client, fed by the Migrator's
  * events. Expose the registry on the service's own /metrics, or write it to a file (`strata --metrics-file`).
  */
 export { instrument, type InstrumentOptions } from './instrument.js'

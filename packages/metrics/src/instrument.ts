@@ -1,5 +1,5 @@
 import { register as globalRegistry, type Registry } from 'prom-client'
-import type { Migrator } from '@strata/core'
+import type { Migrator } from '@strata-migrate/core'
 import { strataMetrics } from './metric-families.js'
 import { setVersion } from './schema-version.js'
 

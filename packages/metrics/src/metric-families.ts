@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
-import { StrataError } from '@strata/core'
+import { StrataError } from '@strata-migrate/core'
 
 /** The metric names, for dashboards and tests. */
 export const METRIC_NAMES = {

@@ -3,8 +3,8 @@
  * it lives alone. The suite's single node (127.0.0.1) keeps running untouched, with its data.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Migrator, isStrataError, type MigratorEvents } from '@strata/core'
-import { RING_GROUP, freshKeyspaceName, signalNode, startNode, startRing, stopNode, stopRing } from '@strata/testkit'
+import { Migrator, isStrataError, type MigratorEvents } from '@strata-migrate/core/adapter-kit'
+import { RING_GROUP, freshKeyspaceName, signalNode, startNode, startRing, stopNode, stopRing } from '@strata-migrate/testkit'
 import { createScyllaAdapter, type ScyllaAdapter } from './scylla-adapter.js'
 import { cqlEndpoint, migrationDir } from './testing/cassandra-fixture.js'
 

@@ -1,4 +1,4 @@
-import { describeAdapterConformance } from '@strata/testkit/conformance'
+import { describeAdapterConformance } from '@strata-migrate/testkit/conformance'
 import { freshKeyspace, openAdapter } from './testing/cassandra-fixture.js'
 
 // The shared contract every adapter meets, against real Cassandra, in a keyspace of its own.

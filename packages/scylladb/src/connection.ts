@@ -1,7 +1,7 @@
 import type { ConnectionOptions } from 'node:tls'
 import cassandra from 'cassandra-driver'
 import type { Client, ClientOptions } from 'cassandra-driver'
-import { StrataError } from '@strata/core'
+import { StrataError } from '@strata-migrate/core/adapter-kit'
 import { toConnectError } from './driver-errors.js'
 import type { CqlConsistency, CqlSerialConsistency, ResolvedOptions } from './options.js'
 

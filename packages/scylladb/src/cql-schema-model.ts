@@ -1,4 +1,4 @@
-import type { ColumnInfo, IndexInfo, SchemaObjectInfo, SchemaSnapshot, TableInfo, ViewInfo } from '@strata/core'
+import type { ColumnInfo, IndexInfo, SchemaObjectInfo, SchemaSnapshot, TableInfo, ViewInfo } from '@strata-migrate/core/adapter-kit'
 
 /** system_schema rows of one keyspace, as schema-capture.ts reads them. */
 export interface CqlCatalog {

@@ -1,5 +1,5 @@
 import cassandra from 'cassandra-driver'
-import type { LintToken, SchemaEffect, StatementTraits } from '@strata/core'
+import type { LintToken, SchemaEffect, StatementTraits } from '@strata-migrate/core/adapter-kit'
 import { parseTokens, type CqlFact, type CqlRef } from './lint/cql-facts.js'
 import { cqlLintTokens } from './lint/cql-lint-tokens.js'
 

@@ -1,6 +1,6 @@
 import cassandra from 'cassandra-driver'
 import { describe, expect, it } from 'vitest'
-import { isStrataError } from '@strata/core'
+import { isStrataError } from '@strata-migrate/core/adapter-kit'
 import { classifyCqlError, isLwtOutcomeUnknown, isMissingTable, scrub, toConnectError } from './driver-errors.js'
 
 const { errors, types } = cassandra

@@ -1,5 +1,5 @@
 import cassandra from 'cassandra-driver'
-import { StrataError, messageOf, tlsFailureHint } from '@strata/core'
+import { StrataError, messageOf, tlsFailureHint } from '@strata-migrate/core/adapter-kit'
 
 const { errors, types } = cassandra
 const codes = types.responseErrorCodes
@@ -186,7 +186,7 @@ export function classifyCqlError(err: unknown, ctx: ClassifyContext): StrataErro
   }
   const column = /Undefined column name (\w+)/i.exec(msg)?.[1]
   if (column && STRATA_COLUMNS.has(column)) {
-    return new StrataError('E_HISTORY_CORRUPT', `Strata's own table lacks its column ${column} (dropped by hand?): add it back as it was created (the tables are in the @strata/scylladb README); history rows are never edited by hand`, { cause: clean, details: { column } })
+    return new StrataError('E_HISTORY_CORRUPT', `Strata's own table lacks its column ${column} (dropped by hand?): add it back as it was created (the tables are in the @strata-migrate/scylladb README); history rows are never edited by hand`, { cause: clean, details: { column } })
   }
   return undefined
 }

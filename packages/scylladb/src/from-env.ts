@@ -1,4 +1,4 @@
-import type { Env } from '@strata/core'
+import type { Env } from '@strata-migrate/core/adapter-kit'
 import { createScyllaAdapter, type ScyllaAdapter } from './scylla-adapter.js'
 import { scyllaOptionsFromEnv, type ScyllaSettingsInput } from './settings.js'
 

@@ -1,5 +1,5 @@
 import type { Client, types } from 'cassandra-driver'
-import { writeKey, type AppliedMigration, type Fence, type HistoryPatch, type HistoryStatus, type HistoryStore, type HistoryWrite, type MigrationKind } from '@strata/core'
+import { writeKey, type AppliedMigration, type Fence, type HistoryPatch, type HistoryStatus, type HistoryStore, type HistoryWrite, type MigrationKind } from '@strata-migrate/core/adapter-kit'
 import { isLwtOutcomeUnknown, isMissingTable } from './driver-errors.js'
 import { HISTORY_TABLE, ensureHistoryTable } from './history-table.js'
 import { quoteId } from './identifiers.js'

@@ -1,4 +1,4 @@
-import { StrataError } from '@strata/core'
+import { StrataError } from '@strata-migrate/core/adapter-kit'
 
 /**
  * Names we put into CQL ourselves must be valid *unquoted* identifiers, so the same name also works in

@@ -1,8 +1,7 @@
 /**
- * @strata/scylladb — the Strata adapter for ScyllaDB and Apache Cassandra over cassandra-driver.
- * Re-exports @strata/core so applications import one package.
+ * @strata-migrate/scylladb — the Strata adapter for ScyllaDB and Apache Cassandra over cassandra-driver.
+ * Applications import the engine (Migrator, migrateOnStartup, checkHealth) from @strata-migrate/core.
  */
-export * from '@strata/core'
 export { ScyllaAdapter, createScyllaAdapter, type ScyllaCodeContext } from './scylla-adapter.js'
 export type {
   ScyllaAdapterOptions, ReplicationOptions, TlsOptions, CqlConsistency, CqlSerialConsistency,

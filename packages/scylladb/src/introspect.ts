@@ -1,5 +1,5 @@
 import type { Client } from 'cassandra-driver'
-import type { ColumnInfo, SchemaSnapshot, TableInfo } from '@strata/core'
+import type { ColumnInfo, SchemaSnapshot, TableInfo } from '@strata-migrate/core/adapter-kit'
 
 const OWN_TABLE = /^strata_/
 

@@ -1,5 +1,5 @@
 import type { Client, types } from 'cassandra-driver'
-import type { LeaseRequest, LeaseStore, LockInfo } from '@strata/core'
+import type { LeaseRequest, LeaseStore, LockInfo } from '@strata-migrate/core/adapter-kit'
 import { isLwtOutcomeUnknown, isMissingTable } from './driver-errors.js'
 import { HISTORY_TABLE, ensureHistoryTable } from './history-table.js'
 import { quoteId } from './identifiers.js'

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Migrator, isStrataError, parseVersion, type MigratorEvents } from '@strata/core'
+import { Migrator, isStrataError, parseVersion, type MigratorEvents } from '@strata-migrate/core/adapter-kit'
 import type { ScyllaAdapter } from './scylla-adapter.js'
 import {
   countStmt, createCounterTable, freshKeyspace, migrationDir, openAdapter, readCounters, type TestKeyspace,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isStrataError } from '@strata/core'
+import { isStrataError } from '@strata-migrate/core/adapter-kit'
 import { resolveOptions, type ScyllaAdapterOptions } from './options.js'
 import { assertIdentifier, quoteId, storedName } from './identifiers.js'
 

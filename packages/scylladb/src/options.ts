@@ -1,4 +1,4 @@
-import { StrataError } from '@strata/core'
+import { StrataError } from '@strata-migrate/core/adapter-kit'
 import { assertIdentifier, storedName } from './identifiers.js'
 
 /** Consistency levels accepted for ordinary reads and writes. */

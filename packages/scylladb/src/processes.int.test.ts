@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Migrator } from '@strata/core'
+import { Migrator } from '@strata-migrate/core/adapter-kit'
 import {
   adapterOptions, countStmt, createCounterTable, freshKeyspace, migrationDir, readCounters, type TestKeyspace,
 } from './testing/cassandra-fixture.js'

@@ -1,6 +1,6 @@
 import type { Client } from 'cassandra-driver'
 import { describe, expect, it } from 'vitest'
-import { isStrataError } from '@strata/core'
+import { isStrataError } from '@strata-migrate/core/adapter-kit'
 import { clusterState, waitForAgreement } from './schema-agreement.js'
 
 /** A stand-in for the driver's view of a cluster: each node answers system.local and system.peers. */

@@ -1,6 +1,6 @@
 import cassandra from 'cassandra-driver'
 import type { Client, Host } from 'cassandra-driver'
-import { StrataError, messageOf, pollUntil } from '@strata/core'
+import { StrataError, messageOf, pollUntil } from '@strata-migrate/core/adapter-kit'
 
 const ONE = cassandra.types.consistencies.one
 

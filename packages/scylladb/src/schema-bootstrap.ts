@@ -1,6 +1,6 @@
 import cassandra from 'cassandra-driver'
 import type { Client, Host } from 'cassandra-driver'
-import { StrataError, pollUntil } from '@strata/core'
+import { StrataError, pollUntil } from '@strata-migrate/core/adapter-kit'
 import { isMissingTable } from './driver-errors.js'
 import { quoteId } from './identifiers.js'
 import type { ReplicationOptions } from './options.js'

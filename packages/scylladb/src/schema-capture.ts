@@ -1,6 +1,6 @@
 import cassandra from 'cassandra-driver'
 import type { Client, types } from 'cassandra-driver'
-import type { CapturedSchema } from '@strata/core'
+import type { CapturedSchema } from '@strata-migrate/core/adapter-kit'
 import { cqlDdl, cqlModel, type CqlCatalog } from './cql-schema-model.js'
 import { quoteId } from './identifiers.js'
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { ScratchTarget } from '@strata/core'
+import type { ScratchTarget } from '@strata-migrate/core/adapter-kit'
 import type { ReplicationOptions, ResolvedOptions } from './options.js'
 import { readTopology } from './topology.js'
 import type { Client } from 'cassandra-driver'

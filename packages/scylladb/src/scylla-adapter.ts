@@ -3,7 +3,7 @@ import type { Client } from 'cassandra-driver'
 import {
   StrataError, isStrataError, messageOf,
   type Adapter, type AdapterLint, type ExecResult, type FileDirectives, type HistoryStore, type LeaseStore, type PreflightInfo, type ScratchTarget, type SchemaSnapshot, type CapturedSchema, type SnapshotStore, type StatementTraits, type TopologyInfo,
-} from '@strata/core'
+} from '@strata-migrate/core/adapter-kit'
 import { connectClient, consistencyOf } from './connection.js'
 import { isDdl, splitCql } from './cql-splitter.js'
 import { classifyCqlError, isMissingTable, scrubError } from './driver-errors.js'

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import {
   StrataError, credentialsShape, mergeSettings, envNameOf, envValue, insecureTlsWarning, normalizeTls, parseSettings, withTlsObject, readEnvSettings,
   resolvePassword, resolveTls, tlsEnvFields, tlsSettingSchema, type Env, type EnvField,
-} from '@strata/core'
+} from '@strata-migrate/core/adapter-kit'
 import type { ReplicationOptions, ScyllaAdapterOptions } from './options.js'
 
 /**

@@ -1,5 +1,5 @@
 import type { types } from 'cassandra-driver'
-import type { SnapshotStore, SnapshotWhich, StoredSnapshot, StoredSnapshotInfo } from '@strata/core'
+import type { SnapshotStore, SnapshotWhich, StoredSnapshot, StoredSnapshotInfo } from '@strata-migrate/core/adapter-kit'
 import { isMissingTable } from './driver-errors.js'
 import { quoteId } from './identifiers.js'
 import type { HistoryContext } from './history-store.js'

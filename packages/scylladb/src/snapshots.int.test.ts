@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Migrator, diffSchemas, renderSchemaChanges } from '@strata/core'
+import { Migrator, diffSchemas, renderSchemaChanges } from '@strata-migrate/core/adapter-kit'
 import { splitCql } from './cql-splitter.js'
 import { consistencyOf } from './connection.js'
 import { captureKeyspace } from './schema-capture.js'

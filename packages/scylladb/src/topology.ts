@@ -1,6 +1,6 @@
 import cassandra from 'cassandra-driver'
 import type { Client } from 'cassandra-driver'
-import type { TopologyInfo } from '@strata/core'
+import type { TopologyInfo } from '@strata-migrate/core/adapter-kit'
 
 const ONE = cassandra.types.consistencies.one
 

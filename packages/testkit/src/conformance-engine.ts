@@ -2,7 +2,7 @@ import { expect, it } from 'vitest'
 import {
   EXIT_CODES, Migrator, checksumOf, hashStatement, isStrataError, parseVersion,
   type Adapter, type AppliedMigration, type AtomicApply, type ExecResult, type Migration, type MigratorOptions,
-} from '@strata/core'
+} from '@strata-migrate/core/adapter-kit'
 
 /** Statements of the adapter's dialect, for the engine scenarios. */
 export interface EngineFixture {

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import type { Adapter } from '@strata/core'
+import type { Adapter } from '@strata-migrate/core/adapter-kit'
 
 /**
  * The SnapshotStore and captureSchema contract, registered inside the adapter conformance suite. Adapters

@@ -1,5 +1,5 @@
 import { describe, expect, it, beforeAll, afterAll } from 'vitest'
-import type { Adapter, AppliedMigration, Fence, LeaseRequest } from '@strata/core'
+import type { Adapter, AppliedMigration, Fence, LeaseRequest } from '@strata-migrate/core/adapter-kit'
 import { engineContract, type EngineFixture } from './conformance-engine.js'
 import { snapshotContract } from './conformance-snapshots.js'
 

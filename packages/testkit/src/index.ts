@@ -1,5 +1,5 @@
 /**
- * @strata/testkit — the real-database harness: local Cassandra 5.0 and PostgreSQL servers (or env /
+ * @strata-migrate/testkit — the real-database harness: local Cassandra 5.0 and PostgreSQL servers (or env /
  * testcontainers endpoints), their start/stop/status, TLS + authentication variants of both, and test fixtures.
  */
 import './vitest-context.js'

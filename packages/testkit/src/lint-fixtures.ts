@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { lintMigrations, loadMigrations, type LintDialect, type LintFinding, type LintOptions, type LintProfile, type LintRule } from '@strata/core'
+import { lintMigrations, loadMigrations, type LintDialect, type LintFinding, type LintOptions, type LintProfile, type LintRule } from '@strata-migrate/core/adapter-kit'
 
 /** A migration directory given inline: file name → content. */
 export type LintFiles = Record<string, string>

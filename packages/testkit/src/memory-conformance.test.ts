@@ -1,4 +1,4 @@
-import { MemoryAdapter, MemoryDatabase } from '@strata/core'
+import { MemoryAdapter, MemoryDatabase } from '@strata-migrate/core/testing'
 import { describeAdapterConformance, type EngineFixture } from './conformance.js'
 
 /** The toy dialect of the in-memory adapter: a bump is one more executed INSERT. */

@@ -1,4 +1,4 @@
-import { StrataError, worstCheck } from '@strata/core'
+import { StrataError, worstCheck } from '@strata-migrate/core/adapter-kit'
 import { withMigrator } from '../context.js'
 import { fmtDate, fmtMs, type Output } from '../output.js'
 import type { Settings } from '../settings.js'

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { mkdir, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { StrataError, assertOneScheme, compareVersions, isVersionString, nextVersion, parseVersion, type VersionScheme } from '@strata/core'
+import { StrataError, assertOneScheme, compareVersions, isVersionString, nextVersion, parseVersion, type VersionScheme } from '@strata-migrate/core/adapter-kit'
 import type { Output } from '../output.js'
 import type { Settings } from '../settings.js'
 import { templates } from '../templates.js'

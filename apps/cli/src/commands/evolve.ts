@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url'
 import {
   StrataError, defineEvolution, isEvolution, messageOf,
   type Evolution, type EvolutionDefinition, type EvolutionSteps, type SweepEvent, type SweepResult,
-} from '@strata/core'
+} from '@strata-migrate/core/adapter-kit'
 import { openAdapter } from '../adapters.js'
 import { fmtMs, type Output } from '../output.js'
 import type { Settings } from '../settings.js'
@@ -34,7 +34,7 @@ function int(text: string | undefined, fallback: number, name: string, min = 1):
 /**
  * Loads the evolution of `entity` from a .ts/.js module (jiti, like config files): the default export or a
  * named export that is an Evolution (defineEvolution) or a plain definition `{ entity, current, steps }`, or an
- * object of those. A plain definition lets a module work without importing @strata/core.
+ * object of those. A plain definition lets a module work without importing @strata-migrate/core.
  */
 export async function loadEvolution(file: string, entity: string): Promise<Evolution> {
   const path = resolve(process.cwd(), file)
@@ -122,7 +122,7 @@ export async function evolveCommand(settings: () => Promise<Settings>, out: Outp
     if (api === 'dynamodb') {
       // The AWS SDK warns on every run under Node < 22 about its future releases; a CLI's stderr is for the sweep.
       process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
-      const { createDynamoClient, sweepDynamoTable } = await import('@strata/alternator')
+      const { createDynamoClient, sweepDynamoTable } = await import('@strata-migrate/alternator')
       const endpoint = o.endpoint ?? process.env.STRATA_DYNAMODB_ENDPOINT
       const client = createDynamoClient({ ...(endpoint ? { endpoint } : {}), ...(o.region ? { region: o.region } : {}) })
       where = `${endpoint ?? 'DynamoDB'} table ${table}`
@@ -134,13 +134,13 @@ export async function evolveCommand(settings: () => Promise<Settings>, out: Outp
     } else {
       const s = await settings()
       if (s.db !== 'scylladb') throw new StrataError('E_USAGE', 'evolve works on ScyllaDB/Cassandra (--db scylladb, CQL) or through the DynamoDB API (--api dynamodb)')
-      const { sweepCqlTable } = await import('@strata/scylladb')
+      const { sweepCqlTable } = await import('@strata-migrate/scylladb')
       const [keyspace, name] = table.includes('.') ? (table.split('.') as [string, string]) : [s.scylladb.keyspace ?? '', table]
       const layout = o.documentColumn ? { json: o.documentColumn, ...(o.versionColumn ? { versionColumn: o.versionColumn } : {}) } : 'columns' as const
       const adapter = await openAdapter(s)
       where = `${keyspace}.${name}`
       try {
-        const { client } = adapter.codeContext() as import('@strata/scylladb').ScyllaCodeContext
+        const { client } = adapter.codeContext() as import('@strata-migrate/scylladb').ScyllaCodeContext
         result = await sweepCqlTable({ ...common, client, keyspace, table: name, layout, checkpointKeyspace: s.scylladb.keyspace ?? '' })
       } finally {
         await adapter.close()

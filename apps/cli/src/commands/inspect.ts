@@ -1,4 +1,4 @@
-import { StrataError, type AppliedMigration, type SchemaBasis, type StatusRow } from '@strata/core'
+import { StrataError, type AppliedMigration, type SchemaBasis, type StatusRow } from '@strata-migrate/core/adapter-kit'
 import { withMigrator } from '../context.js'
 import { fmtDate, fmtMs, type Output } from '../output.js'
 import type { Settings } from '../settings.js'

@@ -1,10 +1,10 @@
-import { StrataError, lintDirectory, type LintDialect } from '@strata/core'
+import { StrataError, lintDirectory, type LintDialect } from '@strata-migrate/core/adapter-kit'
 import { formatFinding } from '../lint-format.js'
 import type { Output } from '../output.js'
 import type { Settings } from '../settings.js'
 
 async function dialectOf(s: Settings): Promise<LintDialect> {
-  return s.db === 'scylladb' ? (await import('@strata/scylladb')).cqlLintDialect : (await import('@strata/cockroachdb')).sqlLintDialect
+  return s.db === 'scylladb' ? (await import('@strata-migrate/scylladb')).cqlLintDialect : (await import('@strata-migrate/cockroachdb')).sqlLintDialect
 }
 
 /** `strata lint`: reads the migration files only (no connection) and checks them against the dialect's rules. */

@@ -1,4 +1,4 @@
-import { EXIT_CODES, StrataError, migrateOnStartup, type StartupDatabase, type StartupDatabaseResult } from '@strata/core'
+import { EXIT_CODES, StrataError, migrateOnStartup, type StartupDatabase, type StartupDatabaseResult } from '@strata-migrate/core/adapter-kit'
 import { openAdapter } from '../adapters.js'
 import { DATABASES, loadConfigFile, type DbName } from '../config.js'
 import type { Output } from '../output.js'

@@ -1,4 +1,4 @@
-import { interruptOnSignals, renderPlaceholders, type Interruption, type LintFinding, type Plan, type RunResult } from '@strata/core'
+import { interruptOnSignals, renderPlaceholders, type Interruption, type LintFinding, type Plan, type RunResult } from '@strata-migrate/core/adapter-kit'
 import { withMigrator } from '../context.js'
 import { fmtMs, type Output } from '../output.js'
 import type { Settings } from '../settings.js'

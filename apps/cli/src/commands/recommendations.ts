@@ -1,4 +1,4 @@
-import { StrataError, shellWord as quote, type CommandStyle, type Recommendation } from '@strata/core'
+import { StrataError, shellWord as quote, type CommandStyle, type Recommendation } from '@strata-migrate/core/adapter-kit'
 import { withMigrator } from '../context.js'
 import type { Output } from '../output.js'
 import type { Settings } from '../settings.js'

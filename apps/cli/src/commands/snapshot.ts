@@ -1,4 +1,4 @@
-import { columnList, renderSchemaChanges, type ResolvedSnapshot, type SchemaSnapshot } from '@strata/core'
+import { columnList, renderSchemaChanges, type ResolvedSnapshot, type SchemaSnapshot } from '@strata-migrate/core/adapter-kit'
 import { withMigrator } from '../context.js'
 import { fmtDate, type Output } from '../output.js'
 import type { Settings } from '../settings.js'

@@ -2,7 +2,7 @@ import {
   BatchWriteItemCommand, CreateTableCommand, DescribeTableCommand, PutItemCommand, QueryCommand, UpdateItemCommand,
   waitUntilTableExists, type AttributeValue, type DynamoDBClient, type WriteRequest,
 } from '@aws-sdk/client-dynamodb'
-import type { CheckpointStore, SegmentCheckpoint, StoredWalk, WalkHeader } from '@strata/core'
+import type { CheckpointStore, SegmentCheckpoint, StoredWalk, WalkHeader } from '@strata-migrate/core/adapter-kit'
 
 /** The table sweeps checkpoint into: hash `sweep_id` (S), range `segment` (N), one item per segment. */
 export const DYNAMO_SWEEPS_TABLE = 'strata_sweeps'

@@ -3,7 +3,7 @@ import {
   type AttributeValue, type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb'
 import { convertToAttr, unmarshall } from '@aws-sdk/util-dynamodb'
-import { StrataError, diffFields, messageOf, type Document, type DocumentBinding, type Evolution } from '@strata/core'
+import { StrataError, diffFields, messageOf, type Document, type DocumentBinding, type Evolution } from '@strata-migrate/core/adapter-kit'
 
 /** One item as read, in DynamoDB's wire form (kept so conditions compare exactly what was stored). */
 export interface DynamoRow {

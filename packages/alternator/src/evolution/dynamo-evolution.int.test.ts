@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { BatchWriteItemCommand, CreateTableCommand, DeleteTableCommand, GetItemCommand, PutItemCommand, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { defineEvolution, type Document } from '@strata/core'
-import type { DynamoEndpoint } from '@strata/testkit' // also declares inject('strataEndpoints')
+import { defineEvolution, type Document } from '@strata-migrate/core/adapter-kit'
+import type { DynamoEndpoint } from '@strata-migrate/testkit' // also declares inject('strataEndpoints')
 import { createDynamoClient } from '../dynamo-client.js'
 import { createDynamoRepository, sweepDynamoTable } from './dynamo-evolution.js'
 

@@ -1,7 +1,7 @@
 import {
   DocumentRepository, runSweep,
   type Document, type Evolution, type RepositoryOptions, type SweepOptions, type SweepResult,
-} from '@strata/core'
+} from '@strata-migrate/core/adapter-kit'
 import { DynamoCheckpointStore, DYNAMO_SWEEPS_TABLE } from './dynamo-checkpoints.js'
 import { openDynamoDocuments, type DynamoDocuments, type DynamoDocumentsOptions, type DynamoRow } from './dynamo-documents.js'
 import { DynamoScanSource } from './scan-segments.js'

@@ -1,5 +1,5 @@
 import { DescribeTableCommand, ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb'
-import type { PageRequest, WalkPage, WalkSource } from '@strata/core'
+import type { PageRequest, WalkPage, WalkSource } from '@strata-migrate/core/adapter-kit'
 import type { DynamoRow } from './dynamo-documents.js'
 
 /**

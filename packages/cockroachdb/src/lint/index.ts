@@ -1,4 +1,4 @@
-import type { FileDirectives, LintDialect, LintRule } from '@strata/core'
+import type { FileDirectives, LintDialect, LintRule } from '@strata-migrate/core/adapter-kit'
 import { parseDirectives, splitSql } from '../sql-splitter.js'
 import { sqlAlterColumnType } from './alter-column-type.js'
 import { sqlBreakingRename } from './breaking-rename.js'

@@ -1,4 +1,4 @@
-import type { LintReport, LintRule } from '@strata/core'
+import type { LintReport, LintRule } from '@strata-migrate/core/adapter-kit'
 import { factsOf, isSchemaChange } from './sql-facts.js'
 
 /**

@@ -1,4 +1,4 @@
-import { TokenCursor, hasWords, splitTopLevel, tokensText, type LintToken, type Statement } from '@strata/core'
+import { TokenCursor, hasWords, splitTopLevel, tokensText, type LintToken, type Statement } from '@strata-migrate/core/adapter-kit'
 import { sqlLintTokens } from './sql-lint-tokens.js'
 
 /**

@@ -1,4 +1,4 @@
-import { collectLintDisable, foldPlaceholders, type LintToken } from '@strata/core'
+import { collectLintDisable, foldPlaceholders, type LintToken } from '@strata-migrate/core/adapter-kit'
 import { tokenize, type Token } from '../sql-tokenizer.js'
 
 function toLint(t: Token, text: string): LintToken | undefined {

@@ -1,4 +1,4 @@
-import type { LintReport, LintRule, LintSeverity } from '@strata/core'
+import type { LintReport, LintRule, LintSeverity } from '@strata-migrate/core/adapter-kit'
 import { factsOf, refKey, type SqlFact } from './sql-facts.js'
 
 /** What a rule knows of the file around a statement. */

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { inlineLinter, lintFixtureSuite, type LintFixture } from '@strata/testkit/conformance'
-import { lintDirectory, type LintFinding } from '@strata/core'
+import { inlineLinter, lintFixtureSuite, type LintFixture } from '@strata-migrate/testkit/conformance'
+import { lintDirectory, type LintFinding } from '@strata-migrate/core/adapter-kit'
 import { sqlLintDialect, sqlLintRules } from './index.js'
 
 type Files = Record<string, string>

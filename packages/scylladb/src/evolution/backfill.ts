@@ -1,5 +1,5 @@
 import type { Client } from 'cassandra-driver'
-import { StrataError, walkTable, type MigrationContext, type WalkResult } from '@strata/core'
+import { StrataError, walkTable, type MigrationContext, type WalkResult } from '@strata-migrate/core/adapter-kit'
 import { CqlCheckpointStore } from './cql-checkpoints.js'
 import { describeCqlTable, splitTableName } from './cql-table.js'
 import { CqlTokenRangeSource } from './token-ranges.js'

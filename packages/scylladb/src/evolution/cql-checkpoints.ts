@@ -1,6 +1,6 @@
 import cassandra from 'cassandra-driver'
 import type { Client } from 'cassandra-driver'
-import type { CheckpointStore, SegmentCheckpoint, StoredWalk, WalkHeader } from '@strata/core'
+import type { CheckpointStore, SegmentCheckpoint, StoredWalk, WalkHeader } from '@strata-migrate/core/adapter-kit'
 import { isMissingTable } from '../driver-errors.js'
 import { quoteId } from '../identifiers.js'
 import { ensureTable, type BootstrapContext } from '../schema-bootstrap.js'

@@ -1,6 +1,6 @@
 import cassandra from 'cassandra-driver'
 import type { Client } from 'cassandra-driver'
-import { StrataError, diffFields, messageOf, type Document, type DocumentBinding, type Evolution } from '@strata/core'
+import { StrataError, diffFields, messageOf, type Document, type DocumentBinding, type Evolution } from '@strata-migrate/core/adapter-kit'
 import { isLwtOutcomeUnknown } from '../driver-errors.js'
 import { quoteId } from '../identifiers.js'
 import { describeCqlTable, keyWhere, qualified, type CqlTableInfo } from './cql-table.js'

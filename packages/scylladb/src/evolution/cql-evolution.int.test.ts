@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Migrator, defineEvolution, hashStatement, parseVersion, type Document, type Migration } from '@strata/core'
+import { Migrator, defineEvolution, hashStatement, parseVersion, type Document, type Migration } from '@strata-migrate/core/adapter-kit'
 import { freshKeyspace, type TestKeyspace } from '../testing/cassandra-fixture.js'
 import { backfillTable } from './backfill.js'
 import { createCqlRepository, sweepCqlTable } from './cql-evolution.js'

@@ -1,7 +1,7 @@
 import {
   DocumentRepository, runSweep,
   type Document, type Evolution, type RepositoryOptions, type SweepOptions, type SweepResult,
-} from '@strata/core'
+} from '@strata-migrate/core/adapter-kit'
 import { CqlCheckpointStore } from './cql-checkpoints.js'
 import { openCqlDocuments, type CqlDocuments, type CqlDocumentsOptions, type CqlRow } from './cql-documents.js'
 import { CqlTokenRangeSource } from './token-ranges.js'

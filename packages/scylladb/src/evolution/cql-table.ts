@@ -1,6 +1,6 @@
 import cassandra from 'cassandra-driver'
 import type { Client } from 'cassandra-driver'
-import { StrataError } from '@strata/core'
+import { StrataError } from '@strata-migrate/core/adapter-kit'
 import { quoteId } from '../identifiers.js'
 
 const { consistencies } = cassandra.types

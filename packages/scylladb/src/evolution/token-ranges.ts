@@ -1,6 +1,6 @@
 import cassandra from 'cassandra-driver'
 import type { Client } from 'cassandra-driver'
-import type { PageRequest, WalkPage, WalkSource } from '@strata/core'
+import type { PageRequest, WalkPage, WalkSource } from '@strata-migrate/core/adapter-kit'
 import { quoteId } from '../identifiers.js'
 import type { CqlRow } from './cql-documents.js'
 import { qualified, tokenOf, type CqlTableInfo } from './cql-table.js'

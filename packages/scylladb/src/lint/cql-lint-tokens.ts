@@ -1,4 +1,4 @@
-import { collectLintDisable, foldPlaceholders, type LintToken } from '@strata/core'
+import { collectLintDisable, foldPlaceholders, type LintToken } from '@strata-migrate/core/adapter-kit'
 import { cqlComments, cqlTokens, type CqlToken } from '../cql-splitter.js'
 
 function toLint(t: CqlToken): LintToken {

@@ -1,4 +1,4 @@
-import type { LintProfile, LintReport, LintRule, LintSeverity, Migration } from '@strata/core'
+import type { LintProfile, LintReport, LintRule, LintSeverity, Migration } from '@strata-migrate/core/adapter-kit'
 import { factsOf, type CqlFact } from './cql-facts.js'
 import { SetSchema } from './set-schema.js'
 

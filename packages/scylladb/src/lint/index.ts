@@ -1,4 +1,4 @@
-import type { FileDirectives, LintDialect, LintRule } from '@strata/core'
+import type { FileDirectives, LintDialect, LintRule } from '@strata-migrate/core/adapter-kit'
 import { splitCql } from '../cql-splitter.js'
 import { alterColumnType } from './alter-column-type.js'
 import { cqlBreakingRename } from './breaking-rename.js'

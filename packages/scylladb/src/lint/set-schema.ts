@@ -1,4 +1,4 @@
-import type { Migration } from '@strata/core'
+import type { Migration } from '@strata-migrate/core/adapter-kit'
 import { refKey, type CqlFact, type CqlRef, type PrimaryKey } from './cql-facts.js'
 
 /** Where a definition came from, for messages ("created in 001_create_users.cql"). */

@@ -1,4 +1,4 @@
-import type { LintRule } from '@strata/core'
+import type { LintRule } from '@strata-migrate/core/adapter-kit'
 import { cqlDmlRepeats } from '../cql-traits.js'
 import { parseTokens } from './cql-facts.js'
 import { cqlLintTokens } from './cql-lint-tokens.js'

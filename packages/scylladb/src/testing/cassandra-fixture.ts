@@ -6,7 +6,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { inject } from 'vitest'
-import { freshKeyspaceName, type ScyllaEndpoint } from '@strata/testkit'
+import { freshKeyspaceName, type ScyllaEndpoint } from '@strata-migrate/testkit'
 import { createScyllaAdapter, type ScyllaAdapter } from '../scylla-adapter.js'
 import type { ScyllaAdapterOptions } from '../options.js'
 

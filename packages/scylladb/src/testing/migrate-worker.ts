@@ -4,7 +4,8 @@
  * each line before the worker goes on; exit code 0 on success, 1 with an error line on failure.
  */
 import { writeSync } from 'node:fs'
-import { Migrator, createScyllaAdapter, exitCodeOf, type StrataError } from '../index.js'
+import { Migrator, exitCodeOf, type StrataError } from '@strata-migrate/core'
+import { createScyllaAdapter } from '../index.js'
 
 export interface WorkerArgs {
   contactPoints: readonly string[]

@@ -33,7 +33,7 @@ export function workerBundle(): Promise<string> {
       config: false,
       // Resolved at run time from packages/scylladb/node_modules, like the published package would.
       external: ['cassandra-driver', 'jiti'],
-      noExternal: ['@strata/core'],
+      noExternal: ['@strata-migrate/core'],
       esbuildPlugins: [{
         name: 'core-from-source',
         setup(b) {
