@@ -1,19 +1,31 @@
 #!/usr/bin/env bash
 # The whole test suite: unit tests, then integration and end-to-end tests against real Cassandra and
-# PostgreSQL (started by testkit's global setup). Ends with one line "N passed, N failed".
+# PostgreSQL (started by testkit's global setup), including the install job (test/install.e2e.test.ts: release
+# tarballs installed with npm outside the workspace, checked on Node 22 and 24); then the unit suite again on
+# Node 22 and on Node 24. Ends with one line "N passed, N failed" over all of them.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/bootstrap.sh || { echo "0 passed, 1 failed"; exit 1; }
 
 mkdir -p .cache
-report=.cache/vitest-report.json
-rm -f "$report"
+reports=(.cache/vitest-report.json)
+rm -f .cache/vitest-report*.json
 # CI=true makes an unreachable database a failure in the integration setup, never a skip.
-pnpm exec vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@"
+pnpm exec vitest run --reporter=default --reporter=json --outputFile.json="${reports[0]}" "$@"
 status=$?
 
-node scripts/summarize-tests.mjs "$report"
+# Only for a whole run (no file filter given): the unit suite on each supported Node.
+if [ $# -eq 0 ]; then
+  while read -r major node; do
+    report=".cache/vitest-report-node$major.json"
+    reports+=("$report")
+    echo "unit suite on Node $("$node" --version)"
+    "$node" node_modules/vitest/vitest.mjs run --project unit --reporter=dot --reporter=json --outputFile.json="$report" || status=1
+  done < <(bash scripts/node-versions.sh)
+fi
+
+node scripts/summarize-tests.mjs "${reports[@]}"
 summary=$?
 [ $status -ne 0 ] && exit $status
 exit $summary
