@@ -73,7 +73,12 @@ describe.each([
     const dry = await run('down', '--steps', '2', '--dry-run', '--json')
     expect(dry.json.plan.map((p: { version: string }) => p.version)).toEqual(['006', '005'])
     expect((await run('status', '--json')).json.counts.applied).toBe(6)
-    const d = await run('down', '--steps', '2', '--json')
+    // More than one migration without a terminal to ask on: refused (exit 2), naming them, nothing rolled back.
+    const unconfirmed = await run('down', '--steps', '2', '--json')
+    expect(unconfirmed.code).toBe(2)
+    expect(unconfirmed.json.error.message).toMatch(/2 migrations .*006.*005.*--yes/)
+    expect((await run('status', '--json')).json.counts.applied).toBe(6)
+    const d = await run('down', '--steps', '2', '--yes', '--json')
     expect(d.code, d.stderr).toBe(0)
     const s = await run('status', '--json')
     expect(s.json.rows.filter((r: { state: string }) => r.state === 'rolled_back').map((r: { version: string }) => r.version)).toEqual(['005', '006'])
@@ -151,7 +156,7 @@ describe.each([
 
   it('baseline adopts an existing schema for another set, then up applies the rest', async () => {
     // The schema up to 005 exists (made by the default set); 005's ALTER … ADD would fail if run again.
-    const b = await run('--set', 'adopted', 'baseline', '--version', '005', '--json')
+    const b = await run('--set', 'adopted', 'baseline', '--to', '005', '--json')
     expect(b.code, b.stderr).toBe(0)
     expect(b.json.baselined).toEqual(['001', '002', '003', '004', '005'])
     const s = await run('--set', 'adopted', 'status', '--json')

@@ -78,7 +78,7 @@ describe.each(['scylladb', 'cockroachdb'] as const)('%s', (db) => {
     const up = await strata([...t1.args, '--dir', stamps, 'up', '--json'])
     expect(up.code, up.stderr).toBe(0)
     expect(up.json.steps.map((s: { version: string }) => s.version)).toEqual(['20210410175418000001', '20210410175418000002'])
-    const down = await strata([...t1.args, '--dir', stamps, 'down', '--to', '20210410175418000001', '--json'])
+    const down = await strata([...t1.args, '--dir', stamps, 'down', '--to', '20210410175418000001', '--yes', '--json'])
     expect(down.code, down.stderr).toBe(0)
     expect(down.json.steps.map((s: { version: string }) => s.version)).toEqual(['20210410175418000002'])
     const semver = await dirWith({ [`1.13.0_combined_v1.10_v1.13.${ext}`]: `${ddl(db, 'combined')};` })

@@ -99,7 +99,7 @@ describe.each(SETS)('corpus set $name', ({ name, db }) => {
     })
     expect(started?.pending).toEqual([])
     if (hasDown) {
-      const down = await strata([...t.args, '--dir', dir, 'down', '--to', '0', '--json'])
+      const down = await strata([...t.args, '--dir', dir, 'down', '--to', '0', '--yes', '--json'])
       expect(down.code, down.stderr.slice(-2000)).toBe(0)
       expect(down.json.steps).toHaveLength(upFiles(dir).length)
       const after = await strata([...t.args, '--dir', dir, 'validate', '--json'])

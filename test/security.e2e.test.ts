@@ -195,7 +195,7 @@ describe('least privilege on Cassandra', () => {
   })
 
   it('the migration role with the documented grants rolls everything back', async () => {
-    const r = await run(['--keyspace', KEYSPACE, '--dir', CQL_DIR, 'down', '--to', '0', '--json'], { bin: SCYLLA_BIN, env: cqlEnv(cql, MIGRATOR, { STRATA_SCYLLADB_TLS_CA: cql.certs.ca }) })
+    const r = await run(['--keyspace', KEYSPACE, '--dir', CQL_DIR, 'down', '--to', '0', '--yes', '--json'], { bin: SCYLLA_BIN, env: cqlEnv(cql, MIGRATOR, { STRATA_SCYLLADB_TLS_CA: cql.certs.ca }) })
     expect(r.code, r.stderr).toBe(0)
     expect(r.json.steps).toHaveLength(6)
   })

@@ -102,7 +102,7 @@ describe.each([['scylladb', scylla], ['cockroachdb', cockroach]] as const)('stra
     const up = await run('up', '--no-snapshots', '--json')
     expect(up.code, up.stderr).toBe(0)
     expect((await run('snapshot', 'show', '004')).code).toBe(2)
-    const viaEnv = await strata([...t.args, '--dir', dir, 'baseline', '--version', '004', '--json'], { env: { STRATA_SNAPSHOTS: 'false' } })
+    const viaEnv = await strata([...t.args, '--dir', dir, 'baseline', '--to', '004', '--json'], { env: { STRATA_SNAPSHOTS: 'false' } })
     expect(viaEnv.code, viaEnv.stderr).toBe(0)
     expect((await run('snapshot', 'show', '004')).code).toBe(2)
   })

@@ -133,7 +133,7 @@ export async function measureKillWindow(t: TrialTarget, variant: KillVariant, id
   let t0 = Date.now()
   await strata(['status', ...args, '--json'])
   const startMs = Date.now() - t0
-  const command = variant === 'down' ? ['down', '--to', '001'] : ['up']
+  const command = variant === 'down' ? ['down', '--to', '001', '--yes'] : ['up']
   await strata(['up', ...args, ...(variant === 'down' ? [] : ['--target', '001']), '--json'])
   t0 = Date.now()
   const r = await strata([...command, ...args, '--json'])
@@ -153,7 +153,7 @@ export async function killTrial(t: TrialTarget, variant: KillVariant, id: string
   const { dir, file } = await killDir(t, variant)
   const args = base(t, dir, id)
   // `down --to 001` rolls back the 30-statement file and nothing else, whether or not the kill left it half done.
-  const command = variant === 'down' ? ['down', '--to', '001'] : ['up']
+  const command = variant === 'down' ? ['down', '--to', '001', '--yes'] : ['up']
   const setup = await strata(['up', ...args, ...(variant === 'down' ? [] : ['--target', '001']), '--json'])
   exitedOk(setup, v, 'setup')
   const p = spawnStrata([...command, ...args, '--json'])

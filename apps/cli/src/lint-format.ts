@@ -1,9 +1,9 @@
 import type { LintFinding } from '@strata-migrate/core/adapter-kit'
-import type { Output } from './output.js'
+import type { Colors } from './output.js'
 
 /** `002_add_locale.sql:3 (line 7)  error  sql/not-null-without-default  message` */
-export function formatFinding(f: LintFinding, out: Output): string {
+export function formatFinding(f: LintFinding, c: Colors): string {
   const where = `${f.file}${f.statementIndex ? `:${f.statementIndex}` : ''}${f.line ? ` (line ${f.line})` : ''}`
-  const sev = f.severity === 'error' ? out.c.red('error') : out.c.yellow('warning')
-  return `${out.c.bold(where)}  ${sev}  ${out.c.dim(f.rule)}\n    ${f.message}`
+  const sev = f.severity === 'error' ? c.red('error') : c.yellow('warning')
+  return `${c.bold(where)}  ${sev}  ${c.dim(f.rule)}\n    ${f.message}`
 }

@@ -1,6 +1,8 @@
 import { CommanderError, type Command } from 'commander'
-import { StrataError, TOOL_VERSION, exitCodeOf, messageOf } from '@strata-migrate/core/adapter-kit'
+import { StrataError, exitCodeOf, messageOf } from '@strata-migrate/core/adapter-kit'
+import { rewriteBaselineVersion } from './baseline-version-alias.js'
 import type { DbName } from './config.js'
+import { errorDocumentText } from './json-output.js'
 import { Output } from './output.js'
 import { buildProgram } from './program.js'
 import type { CliOptions } from './settings.js'
@@ -36,7 +38,7 @@ export async function main(argv: readonly string[], fixedDb?: DbName): Promise<n
       try {
         await (await import('./metrics.js')).writeMetricsFile(opts.metricsFile)
       } catch (err) {
-        out.log(out.c.red(`error E_CONFIG: cannot write --metrics-file ${opts.metricsFile}: ${messageOf(err)}`))
+        out.log(out.logc.red(`error E_CONFIG: cannot write --metrics-file ${opts.metricsFile}: ${messageOf(err)}`))
         if (code === 0) code = exitCodeOf(new StrataError('E_CONFIG', 'metrics file'))
       }
     }
@@ -48,33 +50,37 @@ export async function main(argv: readonly string[], fixedDb?: DbName): Promise<n
     c.commands.forEach(configure)
   }
   configure(program)
-  // `--version` alone prints the tool version; elsewhere it belongs to `baseline --version V`.
-  const rest = argv.slice(2)
-  if (rest.length === 1 && (rest[0] === '--version' || rest[0] === '-V')) {
-    process.stdout.write(`${TOOL_VERSION}\n`)
-    return 0
-  }
+  const { argv: args, warning } = rewriteBaselineVersion(argv, program)
+  if (warning) process.stderr.write(`warning: ${warning}\n`)
   try {
-    await program.parseAsync(argv as string[])
+    await program.parseAsync(args)
   } catch (err) {
-    if (err instanceof CommanderError) {
-      // --help and --version exit 0; every usage error is exit code 2.
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0
-      if (argv.includes('--json')) process.stdout.write(`${JSON.stringify({ ok: false, error: { code: 'E_USAGE', message: err.message } }, null, 2)}\n`)
-      return 2
-    }
+    if (err instanceof CommanderError) return usageExit(err, argv)
     throw err
   }
   return code
 }
 
+/**
+ * --help and --version exit 0; every usage error exits 2, a missing command too (`strata`, `strata lock`:
+ * commander has printed the help on stderr, as help with error: true).
+ */
+function usageExit(err: CommanderError, argv: readonly string[]): number {
+  if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0
+  const noCommand = err.code === 'commander.help'
+  if (noCommand && err.exitCode === 0) return 0 // `strata help`
+  if (argv.includes('--json')) {
+    const message = noCommand ? 'no command given: see strata --help' : err.message.replace(/^error: /, '')
+    process.stdout.write(errorDocumentText(new StrataError('E_USAGE', message)))
+  }
+  return 2
+}
+
 function report(err: unknown, out: Output): void {
   const e = err instanceof StrataError ? err : undefined
+  // The command printed its own document (ok: false) before throwing: one document per run.
   const alreadyReported = e?.details?.reported === true
-  if (out.json && !alreadyReported) {
-    const error = e ? e.toJSON() : { code: 'E_INTERNAL', message: messageOf(err) }
-    process.stdout.write(`${JSON.stringify({ ok: false, error }, null, 2)}\n`)
-  }
-  out.log(out.c.red(`error${e ? ` ${e.code}` : ''}: ${messageOf(err)}`))
+  if (out.json && !alreadyReported) process.stdout.write(errorDocumentText(err))
+  out.log(out.logc.red(`error${e ? ` ${e.code}` : ''}: ${messageOf(err)}`))
   if (!e && err instanceof Error && err.stack && process.env.STRATA_DEBUG) out.log(err.stack)
 }

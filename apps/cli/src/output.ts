@@ -1,29 +1,43 @@
 import { createRequire } from 'node:module'
+import { stripVTControlCharacters } from 'node:util'
 import type TableType from 'cli-table3'
 import pc from 'picocolors'
+import type { CommandDocument } from './json-documents.js'
+import { jsonText } from './json-output.js'
+import { streamHasColors } from './stream-colors.js'
 
 // cli-table3 (CommonJS) is required on first use: `up`, the command every deploy and boot runs, prints no table.
 const require = createRequire(import.meta.url)
 const loadTable = (): typeof TableType => require('cli-table3') as typeof TableType
 
+export type Colors = ReturnType<typeof pc.createColors>
+
+/** The document commands/migrate-all.ts builds with untyped summaries; to go once it builds a MigrateDocument. */
+type UntypedMigrateDocument = { ok: boolean; command: string; databases: Record<string, unknown>[] }
+
 /** Where results and logs go: one JSON document on stdout with --json, tables otherwise; logs on stderr. */
 export class Output {
   readonly json: boolean
-  readonly color: boolean
-  readonly c: ReturnType<typeof pc.createColors>
+  /** Colours for what goes to stdout (print, table). */
+  readonly c: Colors
+  /** Colours for what goes to stderr (log lines, progress): decided apart from stdout's. */
+  readonly logc: Colors
+  private readonly stderrHasColors: boolean
+  /** stderr is a terminal: live progress lines that rewrite themselves. */
   readonly interactive: boolean
 
   constructor(opts: { json: boolean }) {
     this.json = opts.json
-    // Colours only for a terminal, never with NO_COLOR (https://no-color.org).
     this.interactive = Boolean(process.stderr.isTTY)
-    this.color = !process.env.NO_COLOR && Boolean(process.stdout.isTTY) && !opts.json
-    this.c = pc.createColors(this.color)
+    this.c = pc.createColors(!opts.json && streamHasColors(process.stdout))
+    this.stderrHasColors = streamHasColors(process.stderr)
+    this.logc = pc.createColors(this.stderrHasColors)
   }
 
   /** Progress and diagnostics: always stderr, so stdout stays parseable. */
   log(line: string): void {
-    process.stderr.write(`${line}\n`)
+    // A line coloured for stdout (out.c) must not put colour codes into a log file.
+    process.stderr.write(`${this.stderrHasColors ? line : stripVTControlCharacters(line)}\n`)
   }
 
   /** Human output (suppressed in --json mode). */
@@ -45,8 +59,8 @@ export class Output {
   }
 
   /** The single JSON document of a --json run. */
-  document(doc: unknown): void {
-    if (this.json) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`)
+  document(doc: CommandDocument | UntypedMigrateDocument): void {
+    if (this.json) process.stdout.write(jsonText(doc))
   }
 }
 

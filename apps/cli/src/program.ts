@@ -1,9 +1,12 @@
 import { Command, Option } from 'commander'
+import { TOOL_VERSION } from '@strata-migrate/core/adapter-kit'
+import type { DownCommandOptions } from './commands/migrate.js'
 import type { DbName } from './config.js'
+import type { CommandDocument, MigrateDocument } from './json-documents.js'
 import { Output } from './output.js'
 import { resolveSettings, type CliOptions } from './settings.js'
 
-export type Runner = (fn: (out: Output, opts: CliOptions) => Promise<unknown>) => Promise<void>
+export type Runner = (fn: (out: Output, opts: CliOptions) => Promise<CommandDocument>) => Promise<void>
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value]
@@ -17,15 +20,19 @@ export function buildProgram(run: Runner, fixedDb?: DbName): Command {
   const name = fixedDb ? `strata-${fixedDb}` : 'strata'
   const program = new Command(name)
     .description(fixedDb ? `Strata schema migrations for ${fixedDb}` : 'Strata: schema migrations for ScyllaDB/Cassandra and CockroachDB')
-    .addHelpText('after', '\n`strata --version` prints the version. Exit codes: 0 ok, 1 migration failed, 2 usage or config,\n3 validation failed (or a critical recommendation), 4 lock timeout, 5 connection or auth,\n6 incompatible schema version or a refused downgrade, 7 a statement\'s outcome is unknown (see `strata resolve`).')
+    .addHelpText('after', '\nExit codes: 0 ok, 1 migration failed, 2 usage or config (also: no command),\n3 validation failed (or a critical recommendation), 4 lock timeout, 5 connection or auth,\n6 incompatible schema version or a refused downgrade, 7 a statement\'s outcome is unknown (see `strata resolve`).')
+    // Anywhere on the command line (`strata up -V`); `baseline --version V` is rewritten to `--to` first (main.ts).
+    .version(TOOL_VERSION, '-V, --version', 'print the version and exit')
+    // Before the subcommands are made: they inherit it, and their --help lists these options too.
+    .configureHelp({ showGlobalOptions: true })
     .option('--json', 'print exactly one JSON document on stdout (logs go to stderr)')
     .option('--dir <path>', 'migration directory (default migrations/<db>)')
     .option('--set <name>', 'migration set: namespaces history and lock (default "default")')
     .option('--config <file>', 'config file (default strata.config.{ts,js,json} in the working directory)')
     .option('--var <name=value>', 'placeholder value for ${name} in migration files (repeatable)', collect)
-    .option('--lock-timeout <duration>', 'how long to wait for the migration lock, e.g. 120s')
+    .option('--lock-timeout <duration>', 'how long to wait for the migration lock, e.g. 120s, 2m or 1h30m (default 2m)')
     .option('--lock-ttl <duration>', 'lease length, at least 5s (default 30s): renewed every third of it while running, taken over after it lapses')
-    .option('--timeout <duration>', 'per-migration time limit, e.g. 300s')
+    .option('--timeout <duration>', 'per-migration time limit, e.g. 300s, 5m or 1h30m (a bare number is seconds)')
     .addOption(new Option('--profile <profile>', 'lint profile: production adds the replication rules (env STRATA_PROFILE; default development)').choices(['production', 'development']))
     .option('--app-version <version>', 'the schema version the app is built for: nothing newer is applied by migrate, and status, health and recommendations report newer files as waiting for a newer app (config app.schemaVersion)')
     .option('--minimum-supported <version>', 'the oldest schema version the app can run on: the compatibility gate (config app.minimumSupported)')
@@ -77,13 +84,15 @@ export function buildProgram(run: Runner, fixedDb?: DbName): Command {
     }))
   program.command('migrate').description(`${fixedDb ? `${fixedDb}'s sets` : 'every database and set of the config, in order'}, as the start-up hook does: no flag checks and gates; AUTO_MIGRATE=true applies schema migrations, FORCE_MIGRATION=true data ones too (<DB>_AUTO_MIGRATE… override); never beyond --app-version`)
     .option('--continue-on-error', 'go on with the next databases after one fails (default: stop; the exit code is the worst outcome)')
-    .action((o: { continueOnError?: boolean }) => run(async (out, g) => (await import('./commands/migrate-all.js')).migrateAllCommand(g, fixedDb, out, o)))
-  program.command('down').description('roll back applied migrations (default: the last one)')
+    // migrateAllCommand is typed Promise<unknown>; the json-schemas e2e test checks its document against MigrateDocument.
+    .action((o: { continueOnError?: boolean }) => run(async (out, g) => (await import('./commands/migrate-all.js')).migrateAllCommand(g, fixedDb, out, o) as Promise<MigrateDocument>))
+  program.command('down').description('roll back applied migrations (default: the last one); more than one, or --to, asks first')
     .option('--steps <n>', 'how many migrations to roll back')
     .option('--to <version>', 'roll back every migration after this version (0 for all)')
     .option('--dry-run', 'print the plan and touch nothing')
     .option('--allow-downgrade', 'allow rolling a semver set back to a lower major version (2.x → 1.x); refused otherwise (exit 6)')
-    .action((o: { steps?: string; to?: string; dryRun?: boolean; allowDowngrade?: boolean }) => run(async (out, g) => {
+    .option('-y, --yes', 'roll back more than one migration (or --to) without asking; required without a terminal (else exit 2)')
+    .action((o: DownCommandOptions) => run(async (out, g) => {
       const { downCommand } = await import('./commands/migrate.js')
       return downCommand(await settings(g), out, o)
     }))
@@ -109,8 +118,8 @@ export function buildProgram(run: Runner, fixedDb?: DbName): Command {
     .option('--scheme <scheme>', 'version scheme of a new set: sequential, timestamp or semver')
     .action((description: string, o: { format?: string; scheme?: string }) => run(async (out, g) => (await import('./commands/create.js')).createCommand(await settings(g), out, description, o)))
   program.command('baseline').description('record every migration up to a version as applied without running it')
-    .requiredOption('--version <version>', 'last version the existing database already has')
-    .action((o: { version: string }) => run(async (out, g) => (await import('./commands/admin.js')).baselineCommand(await settings(g), out, o.version)))
+    .requiredOption('--to <version>', 'last version the existing database already has (formerly --version, still accepted)')
+    .action((o: { to: string }) => run(async (out, g) => (await import('./commands/admin.js')).baselineCommand(await settings(g), out, o.to)))
   program.command('repair').description('accept new checksums of edited applied files; clear failed rows so they rerun')
     .action(() => run(async (out, g) => (await import('./commands/admin.js')).repairCommand(await settings(g), out)))
   program.command('resolve').description('record what a statement an interrupted run left in flight did, after a run stopped for it (exit 7)')

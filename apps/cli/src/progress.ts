@@ -1,10 +1,11 @@
 import type { Migrator } from '@strata-migrate/core/adapter-kit'
 import { formatFinding } from './lint-format.js'
 import { fmtMs, type Output } from './output.js'
+import { plural } from './plural.js'
 
 /** Renders migrator events as progress lines on stderr; live statement counters on a terminal. */
 export function attachProgress(m: Migrator, out: Output): void {
-  const c = out.c
+  const c = out.logc
   let live = false
   const clearLive = (): void => {
     if (live) process.stderr.write('\r\x1b[K')
@@ -29,7 +30,7 @@ export function attachProgress(m: Migrator, out: Output): void {
   m.on('migration:done', (e) => {
     clearLive()
     const wait = e.agreementWaitMs ? `, schema agreement ${fmtMs(e.agreementWaitMs)}` : ''
-    out.log(c.green(`  ✓ ${e.version} ${e.direction === 'up' ? 'applied' : 'rolled back'} (${e.statements} statements, ${fmtMs(e.durationMs)}${wait})`))
+    out.log(c.green(`  ✓ ${e.version} ${e.direction === 'up' ? 'applied' : 'rolled back'} (${plural(e.statements, 'statement')}, ${fmtMs(e.durationMs)}${wait})`))
   })
   m.on('migration:failed', (e) => {
     clearLive()
@@ -38,5 +39,5 @@ export function attachProgress(m: Migrator, out: Output): void {
   m.on('migration:blocked', (e) => out.log(c.yellow(`stopped before ${e.version} ${e.name}: a ${e.kind} migration (run it explicitly)`)))
   m.on('log', (e) => out.log(`  ${e.message}`))
   // Error findings end the run with E_LINT, whose message lists them: print only the warnings here.
-  m.on('lint', (e) => e.findings.filter((f) => f.severity !== 'error').forEach((f) => out.log(`lint: ${formatFinding(f, out)}`)))
+  m.on('lint', (e) => e.findings.filter((f) => f.severity !== 'error').forEach((f) => out.log(`lint: ${formatFinding(f, c)}`)))
 }

@@ -187,7 +187,7 @@ export class Migrator extends TypedEmitter {
 
   /** Records every migration up to `version` as baselined without running it (adopting an existing database). */
   async baseline(version: string, signal?: AbortSignal): Promise<string[]> {
-    const target = parseVersionArgument(version, 'baseline --version')
+    const target = parseVersionArgument(version, 'baseline --to')
     const available = await this.load()
     if (!available.some((m) => compareVersions(m.version, target) === 0)) throw new StrataError('E_UNKNOWN_TARGET', `baseline version ${version} is not a known migration`, { version })
     return this.locked(signal, async (history) => {

@@ -1,3 +1,4 @@
+import parseDuration from 'parse-duration'
 import { StrataError } from './errors.js'
 import type { SnapshotMode } from './snapshot-recorder.js'
 
@@ -34,13 +35,23 @@ export function snapshotsFlag(env: Readonly<Record<string, string | undefined>>,
   }
 }
 
-/** 300s, 5m, 1500ms, or a bare number of seconds (as in SCYLLADB_MIGRATION_TIMEOUT=300s). */
+/**
+ * `1h30m`, `90s`, `2m`, `1500ms` (parse-duration's units), or a bare number of seconds (as in
+ * SCYLLADB_MIGRATION_TIMEOUT=300, which has always meant seconds).
+ */
 export function parseDurationMs(text: string, name: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim())
-  if (!m) throw new StrataError('E_CONFIG', `${name}="${text}" is not a duration (e.g. 300s, 5m)`)
-  const unit = (m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'
-  return Math.round(Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit])
+  const t = text.trim()
+  if (/^\d+(?:\.\d+)?$/.test(t)) return Math.round(Number(t) * 1000)
+  // parse-duration skips what it does not understand ("5s 3foo" is 5 s): every part must be a number with a unit it knows.
+  const parts = DURATION_SHAPE.test(t) ? t.match(DURATION_PART) ?? [] : []
+  if (!parts.length || parts.some((p) => parseDuration(p) === null)) {
+    throw new StrataError('E_CONFIG', `${name}="${text}" is not a duration (e.g. 90s, 5m, 1h30m, 1500ms)`)
+  }
+  return Math.round(parseDuration(t) ?? 0)
 }
+
+const DURATION_PART = /\d+(?:\.\d+)?\s*[\p{L}]+/gu
+const DURATION_SHAPE = /^(?:\d+(?:\.\d+)?\s*[\p{L}]+\s*)+$/u
 
 /**
  * Flags for one database: `<DB>_AUTO_MIGRATE`, `<DB>_FORCE_MIGRATION`, `<DB>_MIGRATION_TIMEOUT`,

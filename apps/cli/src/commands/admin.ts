@@ -1,9 +1,15 @@
-import { StrataError, worstCheck } from '@strata-migrate/core/adapter-kit'
+import { StrataError, parseVersionArgument, worstCheck } from '@strata-migrate/core/adapter-kit'
 import { withMigrator } from '../context.js'
+import type {
+  BaselineDocument, HealthDocument, LockReleaseDocument, LockStatusDocument, RepairDocument, ReportDocument, ResolveDocument,
+} from '../json-documents.js'
+import { jsonText } from '../json-output.js'
 import { fmtDate, fmtMs, type Output } from '../output.js'
 import type { Settings } from '../settings.js'
 
-export async function baselineCommand(s: Settings, out: Output, version: string): Promise<unknown> {
+export async function baselineCommand(s: Settings, out: Output, version: string): Promise<BaselineDocument> {
+  // Checked here so that the message names --to (core's names the former --version).
+  parseVersionArgument(version, 'baseline --to')
   return withMigrator(s, out, async (m, adapter) => {
     if (adapter.createTarget) await adapter.createTarget()
     await adapter.history.ensure()
@@ -13,7 +19,7 @@ export async function baselineCommand(s: Settings, out: Output, version: string)
   })
 }
 
-export async function repairCommand(s: Settings, out: Output): Promise<unknown> {
+export async function repairCommand(s: Settings, out: Output): Promise<RepairDocument> {
   return withMigrator(s, out, async (m) => {
     const r = await m.repair()
     for (const v of r.checksumsUpdated) out.print(`accepted the new checksum of ${v}`)
@@ -23,7 +29,7 @@ export async function repairCommand(s: Settings, out: Output): Promise<unknown> 
   })
 }
 
-export async function resolveCommand(s: Settings, out: Output, version: string, o: { applied?: boolean; notApplied?: boolean }): Promise<unknown> {
+export async function resolveCommand(s: Settings, out: Output, version: string, o: { applied?: boolean; notApplied?: boolean }): Promise<ResolveDocument> {
   if (o.applied === o.notApplied) throw new StrataError('E_USAGE', 'say what the statement did: --applied or --not-applied (look at the data first)')
   return withMigrator(s, out, async (m) => {
     const r = await m.resolve(version, { applied: o.applied === true })
@@ -34,7 +40,7 @@ export async function resolveCommand(s: Settings, out: Output, version: string, 
   })
 }
 
-export async function lockStatusCommand(s: Settings, out: Output): Promise<unknown> {
+export async function lockStatusCommand(s: Settings, out: Output): Promise<LockStatusDocument> {
   return withMigrator(s, out, async (_m, adapter) => {
     const lock = await adapter.lock.inspect(s.set)
     const expired = lock?.expiresAt ? lock.expiresAt.getTime() < Date.now() : false
@@ -44,7 +50,7 @@ export async function lockStatusCommand(s: Settings, out: Output): Promise<unkno
   })
 }
 
-export async function lockReleaseCommand(s: Settings, out: Output, o: { force?: boolean }): Promise<unknown> {
+export async function lockReleaseCommand(s: Settings, out: Output, o: { force?: boolean }): Promise<LockReleaseDocument> {
   if (!o.force) throw new StrataError('E_USAGE', 'lock release removes the lock whoever holds it: pass --force to confirm')
   return withMigrator(s, out, async (_m, adapter) => {
     const before = await adapter.lock.inspect(s.set)
@@ -54,13 +60,13 @@ export async function lockReleaseCommand(s: Settings, out: Output, o: { force?: 
   })
 }
 
-export async function reportCommand(s: Settings, out: Output, o: { format?: string }): Promise<unknown> {
+export async function reportCommand(s: Settings, out: Output, o: { format?: string }): Promise<ReportDocument> {
   const format = o.format ?? (out.json ? 'json' : 'summary')
   if (!['json', 'summary', 'markdown'].includes(format)) throw new StrataError('E_USAGE', `--format must be json, summary or markdown, got "${format}"`)
   return withMigrator(s, out, async (m) => {
     const r = await m.report()
-    const doc = { ok: true, command: 'report', db: s.db, ...r }
-    if (format === 'json' && !out.json) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`)
+    const doc: ReportDocument = { ok: true, command: 'report', db: s.db, ...r }
+    if (format === 'json' && !out.json) process.stdout.write(jsonText(doc))
     const lines = [
       `schema version: ${r.schemaVersion ?? '(none)'}`,
       `migrations: ${Object.entries(r.counts).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'}`,
@@ -77,11 +83,11 @@ export async function reportCommand(s: Settings, out: Output, o: { format?: stri
   })
 }
 
-export async function healthCommand(s: Settings, out: Output): Promise<unknown> {
+export async function healthCommand(s: Settings, out: Output): Promise<HealthDocument> {
   return withMigrator(s, out, async (m) => {
     const report = await m.checkHealth({ app: s.app })
     out.table(['check', 'status', 'detail'], report.checks.map((c) => [c.name, c.ok ? out.c.green('ok') : out.c.red('FAIL'), c.detail]))
-    const doc = { command: 'health', db: s.db, ...report }
+    const doc: HealthDocument = { command: 'health', db: s.db, ...report }
     const worst = worstCheck(report)
     if (worst) {
       out.document(doc)

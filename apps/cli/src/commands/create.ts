@@ -2,12 +2,13 @@ import { existsSync } from 'node:fs'
 import { mkdir, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { StrataError, assertOneScheme, compareVersions, isVersionString, nextVersion, parseVersion, type VersionScheme } from '@strata-migrate/core/adapter-kit'
+import type { CreateDocument } from '../json-documents.js'
 import type { Output } from '../output.js'
 import type { Settings } from '../settings.js'
 import { templates } from '../templates.js'
 
 /** Writes the next migration of the set (and its down twin) from a template. Needs no database. */
-export async function createCommand(s: Settings, out: Output, description: string, o: { format?: string; scheme?: string }): Promise<unknown> {
+export async function createCommand(s: Settings, out: Output, description: string, o: { format?: string; scheme?: string }): Promise<CreateDocument> {
   const name = description.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '')
   if (!name) throw new StrataError('E_USAGE', `"${description}" gives an empty migration name`)
   const format = o.format ?? (s.db === 'scylladb' ? 'cql' : 'sql')

@@ -5,7 +5,9 @@ import {
   type Evolution, type EvolutionDefinition, type EvolutionSteps, type SweepEvent, type SweepResult,
 } from '@strata-migrate/core/adapter-kit'
 import { openAdapter } from '../adapters.js'
+import type { EvolveDocument } from '../json-documents.js'
 import { fmtMs, type Output } from '../output.js'
+import { plural } from '../plural.js'
 import type { Settings } from '../settings.js'
 
 export interface EvolveOptions {
@@ -70,21 +72,21 @@ function progressRenderer(out: Output, label: string): (e: SweepEvent) => void {
   return (e) => {
     if (e.type === 'walk:start') {
       out.log(e.resumed
-        ? `${label}: resuming a checkpoint (${e.segmentsDone}/${e.segments} segments done, ${e.rowsDone.toLocaleString('en')} rows)`
-        : `${label}: ${e.segments} segments${e.note ? ` (${e.note})` : ''}`)
+        ? `${label}: resuming a checkpoint (${e.segmentsDone}/${e.segments} segments done, ${plural(e.rowsDone, 'row')})`
+        : `${label}: ${plural(e.segments, 'segment')}${e.note ? ` (${e.note})` : ''}`)
     } else if (e.type === 'walk:progress') {
-      const line = `${label}: ${(e.fraction * 100).toFixed(1)}%  ${e.rows.toLocaleString('en')} rows, ${(e.counts.upgraded ?? 0).toLocaleString('en')} upgraded, ${e.segmentsDone}/${e.segments} segments, ${e.rowsPerSecond.toLocaleString('en')} rows/s`
+      const line = `${label}: ${(e.fraction * 100).toFixed(1)}%  ${plural(e.rows, 'row')}, ${(e.counts.upgraded ?? 0).toLocaleString('en')} upgraded, ${e.segmentsDone}/${e.segments} segments, ${e.rowsPerSecond.toLocaleString('en')} rows/s`
       if (out.interactive) {
         clear()
-        process.stderr.write(out.c.dim(line))
+        process.stderr.write(out.logc.dim(line))
         live = true
       } else out.log(line)
     } else if (e.type === 'row:failed') {
       clear()
-      out.log(out.c.yellow(`  ${e.failure.key}: ${e.failure.message}`))
+      out.log(out.logc.yellow(`  ${e.failure.key}: ${e.failure.message}`))
     } else if (e.type === 'walk:done') {
       clear()
-      out.log(`${label}: ${e.rowsThisRun.toLocaleString('en')} rows in ${fmtMs(e.durationMs)} (${e.rowsPerSecond.toLocaleString('en')} rows/s)`)
+      out.log(`${label}: ${plural(e.rowsThisRun, 'row')} in ${fmtMs(e.durationMs)} (${e.rowsPerSecond.toLocaleString('en')} rows/s)`)
     }
   }
 }
@@ -96,12 +98,12 @@ function printCensus(out: Output, r: SweepResult): void {
     const n = c.byVersion[String(v)] ?? 0
     return [v === c.current ? `${v} (current)` : String(v), n.toLocaleString('en'), `${c.total ? ((n / c.total) * 100).toFixed(2) : '0.00'}%`]
   }))
-  out.print(`${c.entity}: ${c.total.toLocaleString('en')} documents, ${c.percentCurrent}% at v${c.current}; upgraded ${c.upgraded.toLocaleString('en')}, conflicts ${c.conflicts}, failed ${c.failed}, newer than current ${c.tooNew}`)
+  out.print(`${c.entity}: ${plural(c.total, 'document')}, ${c.percentCurrent}% at v${c.current}; upgraded ${c.upgraded.toLocaleString('en')}, conflicts ${c.conflicts}, failed ${c.failed}, newer than current ${c.tooNew}`)
   out.print(c.advice)
 }
 
 /** `strata evolve <entity>`: sweeps a table, upgrading every old document, and prints the census. */
-export async function evolveCommand(settings: () => Promise<Settings>, out: Output, entity: string, o: EvolveOptions): Promise<unknown> {
+export async function evolveCommand(settings: () => Promise<Settings>, out: Output, entity: string, o: EvolveOptions): Promise<EvolveDocument> {
   if (!o.module) throw new StrataError('E_USAGE', 'evolve needs --module <file>: the module that exports the evolution (defineEvolution)')
   const api = o.api ?? 'cql'
   if (api !== 'cql' && api !== 'dynamodb') throw new StrataError('E_USAGE', `--api must be cql or dynamodb, got "${api}"`)
@@ -122,7 +124,7 @@ export async function evolveCommand(settings: () => Promise<Settings>, out: Outp
     if (api === 'dynamodb') {
       // The AWS SDK warns on every run under Node < 22 about its future releases; a CLI's stderr is for the sweep.
       process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
-      const { createDynamoClient, sweepDynamoTable } = await import('@strata-migrate/alternator')
+      const { createDynamoClient, sweepDynamoTable } = await importOptional('@strata-migrate/alternator', () => import('@strata-migrate/alternator'))
       const endpoint = o.endpoint ?? process.env.STRATA_DYNAMODB_ENDPOINT
       const client = createDynamoClient({ ...(endpoint ? { endpoint } : {}), ...(o.region ? { region: o.region } : {}) })
       where = `${endpoint ?? 'DynamoDB'} table ${table}`
@@ -150,14 +152,27 @@ export async function evolveCommand(settings: () => Promise<Settings>, out: Outp
     process.removeListener('SIGINT', onSigint)
   }
   printCensus(out, result)
-  const doc = {
+  const doc: EvolveDocument = {
     ok: result.census.failed === 0, command: 'evolve', entity, api, table: where, censusOnly: o.censusOnly === true,
     resumed: result.resumed, rows: result.rows, rowsThisRun: result.rowsThisRun, durationMs: result.durationMs, rowsPerSecond: result.rowsPerSecond,
     census: result.census, failures: result.failures,
   }
   if (result.census.failed > 0) {
     out.document(doc)
-    throw new StrataError('E_EVOLUTION_FAILED', `${result.census.failed} ${entity} document(s) could not be upgraded (first: ${result.failures[0]?.key}: ${result.failures[0]?.message})`, { details: { reported: true } })
+    throw new StrataError('E_EVOLUTION_FAILED', `${plural(result.census.failed, `${entity} document`)} could not be upgraded (first: ${result.failures[0]?.key}: ${result.failures[0]?.message})`, { details: { reported: true } })
   }
   return doc
+}
+
+/**
+ * An optional peer of the CLI (package.json peerDependenciesMeta), loaded when a command needs it; missing, it is
+ * E_CONFIG saying what to install instead of a module-not-found stack.
+ */
+async function importOptional<T>(name: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load()
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND' || !String((err as Error).message).includes(name)) throw err
+    throw new StrataError('E_CONFIG', `this command needs ${name}, which is not installed: npm install ${name}`)
+  }
 }

@@ -1,6 +1,8 @@
 import { StrataError, type AppliedMigration, type SchemaBasis, type StatusRow } from '@strata-migrate/core/adapter-kit'
 import { withMigrator } from '../context.js'
+import type { HistoryDocument, StatusDocument, ValidateDocument } from '../json-documents.js'
 import { fmtDate, fmtMs, type Output } from '../output.js'
+import { plural } from '../plural.js'
 import type { Settings } from '../settings.js'
 
 function stateCell(r: StatusRow, out: Output): string {
@@ -11,7 +13,7 @@ function stateCell(r: StatusRow, out: Output): string {
     case 'baselined': return c.green('baselined')
     case 'pending': return c.cyan('pending')
     // A code migration's total is unknown until it ends: say what the journal knows.
-    case 'partial': return c.yellow(`partial ${r.statementsTotal ? `${r.statementsDone}/${r.statementsTotal}` : `(${r.statementsDone} statement${r.statementsDone === 1 ? '' : 's'} journaled)`}${r.inFlight ? `, statement ${r.statementsDone + 1} in flight: strata resolve` : ''}`)
+    case 'partial': return c.yellow(`partial ${r.statementsTotal ? `${r.statementsDone}/${r.statementsTotal}` : `(${plural(r.statementsDone, 'statement')} journaled)`}${r.inFlight ? `, statement ${r.statementsDone + 1} in flight: strata resolve` : ''}`)
     case 'failed': return c.red('failed')
     case 'rolling_back': return c.yellow(`rolling back ${r.statementsDone}/${r.statementsTotal}${r.inFlight ? `, statement ${r.statementsDone + 1} in flight: strata resolve` : ''}`)
     case 'rolled_back': return r.file === null ? c.dim('rolled back') : c.cyan('rolled back: pending')
@@ -25,23 +27,27 @@ function clip(text: string, n: number): string {
   return line.length > n ? `${line.slice(0, n - 1)}…` : line
 }
 
-export async function statusCommand(s: Settings, out: Output): Promise<unknown> {
+export async function statusCommand(s: Settings, out: Output): Promise<StatusDocument> {
   return withMigrator(s, out, async (m) => {
     const st = await m.status({ app: s.app })
     out.print(`${s.db} set "${s.set}" — schema version ${st.current ?? '(none)'}${s.app ? ` (app ${s.app.schemaVersion})` : ''}`)
     out.table(['version', 'name', 'state', 'kind', 'started', 'finished', 'duration'], st.rows.map((r) => [
       r.version, r.name, stateCell(r, out), r.kind, fmtDate(r.startedAt), fmtDate(r.rolledBackAt ?? r.finishedAt), fmtMs(r.durationMs),
     ]))
-    for (const i of st.issues) out.log(out.c.yellow(`! ${i.message}`))
-    const counts = Object.fromEntries(['applied', 'baselined', 'pending', 'partial', 'failed', 'rolling_back', 'rolled_back', 'missing'].map((k) => [k, st.rows.filter((r) => r.state === k).length]))
+    for (const i of st.issues) out.log(out.logc.yellow(`! ${i.message}`))
+    const count = (state: StatusRow['state']): number => st.rows.filter((r) => r.state === state).length
+    const counts = {
+      applied: count('applied'), baselined: count('baselined'), pending: count('pending'), partial: count('partial'), failed: count('failed'),
+      rolling_back: count('rolling_back'), rolled_back: count('rolled_back'), missing: count('missing'),
+    }
     return {
       ok: true, command: 'status', db: s.db, set: s.set, current: st.current ?? null, counts, pending: st.pending, waiting: st.waiting,
-      ...(s.app ? { app: s.app } : {}), rows: st.rows, issues: st.issues,
+      ...(s.app ? { app: s.app } : {}), rows: st.rows, issues: [...st.issues],
     }
   })
 }
 
-export async function historyCommand(s: Settings, out: Output): Promise<unknown> {
+export async function historyCommand(s: Settings, out: Output): Promise<HistoryDocument> {
   return withMigrator(s, out, async (m, adapter) => {
     const [rows, lock] = await Promise.all([m.history(), adapter.lock.inspect(s.set)])
     // A row left 'running' by a run whose lease has lapsed is not running: that run is gone.
@@ -56,15 +62,15 @@ export async function historyCommand(s: Settings, out: Output): Promise<unknown>
   })
 }
 
-export async function validateCommand(s: Settings, out: Output): Promise<unknown> {
+export async function validateCommand(s: Settings, out: Output): Promise<ValidateDocument> {
   return withMigrator(s, out, async (m) => {
     const report = await m.validate()
     for (const i of report.issues) out.print(`${i.severity === 'error' ? out.c.red('✗') : out.c.yellow('!')} ${i.code} ${i.message}`)
-    if (report.ok) out.print(out.c.green(`valid: ${report.checked.migrations} migrations, ${report.checked.applied} applied, ${basisText(report.checked.basis)}`))
-    const doc = { command: 'validate', db: s.db, set: s.set, ...report }
+    if (report.ok) out.print(out.c.green(`valid: ${plural(report.checked.migrations, 'migration')}, ${report.checked.applied} applied, ${basisText(report.checked.basis)}`))
+    const doc: ValidateDocument = { command: 'validate', db: s.db, set: s.set, ...report }
     if (!report.ok) {
       out.document(doc)
-      throw new StrataError('E_VALIDATION', `validation failed: ${report.issues.length} problem${report.issues.length > 1 ? 's' : ''}`, { details: { reported: true } })
+      throw new StrataError('E_VALIDATION', `validation failed: ${plural(report.issues.length, 'problem')}`, { details: { reported: true } })
     }
     return doc
   })
@@ -74,5 +80,5 @@ export async function validateCommand(s: Settings, out: Output): Promise<unknown
 function basisText(basis: SchemaBasis | undefined): string {
   if (!basis || basis.kind === 'none') return `live schema not compared${basis ? ` (${basis.reason})` : ''}`
   if (basis.kind === 'snapshot') return `live schema matches the snapshot after ${basis.version}`
-  return `live schema matches a replay of the ${basis.versions.length} applied migration${basis.versions.length === 1 ? '' : 's'} in a scratch keyspace or database`
+  return `live schema matches a replay of the ${plural(basis.versions.length, 'applied migration')} in a scratch keyspace or database`
 }

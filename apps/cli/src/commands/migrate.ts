@@ -1,9 +1,12 @@
 import { interruptOnSignals, renderPlaceholders, type Interruption, type LintFinding, type Plan, type RunResult } from '@strata-migrate/core/adapter-kit'
 import { withMigrator } from '../context.js'
+import type { DownDocument, PlanStepDocument, UpDocument } from '../json-documents.js'
 import { fmtMs, type Output } from '../output.js'
+import { plural } from '../plural.js'
 import type { Settings } from '../settings.js'
+import { confirmRollback, rollbackNeedsConfirmation, stopUnlessConfirmed } from './confirm-rollback.js'
 
-function planDocument(plan: Plan, s: Settings): unknown {
+function planDocument(plan: Plan, s: Settings): PlanStepDocument[] {
   return plan.steps.map((st) => {
     const m = st.migration
     const stmts = (st.direction === 'up' ? m.statements : m.downStatements) ?? []
@@ -21,20 +24,20 @@ function printPlan(plan: Plan, s: Settings, out: Output): void {
     out.print(`nothing to ${plan.direction === 'up' ? 'apply' : 'roll back'} in set "${s.set}"`)
     return
   }
-  for (const step of planDocument(plan, s) as { version: string; file: string; statements: string[]; resumeFrom: number; code: boolean }[]) {
+  for (const step of planDocument(plan, s)) {
     out.print(out.c.bold(`${step.version}  ${step.file}${step.resumeFrom ? `  (resume at statement ${step.resumeFrom + 1})` : ''}`))
     if (step.code) out.print('  (code migration)')
     step.statements.forEach((t, i) => out.print(`  ${i + 1 + step.resumeFrom}. ${t.split('\n').join('\n     ')};`))
   }
 }
 
-function result(r: RunResult, s: Settings): Record<string, unknown> {
+function result(r: RunResult, s: Settings): Omit<UpDocument, 'command' | 'lint'> {
   return {
-    ok: true, command: r.direction, db: s.db, set: s.set, dryRun: r.dryRun, lockWaitMs: r.lockWaitMs,
-    ...(r.createdTarget ? { [r.dryRun ? 'wouldCreate' : 'created']: r.createdTarget } : {}),
+    ok: true, db: s.db, set: s.set, dryRun: r.dryRun, lockWaitMs: r.lockWaitMs,
+    ...(r.createdTarget ? (r.dryRun ? { wouldCreate: r.createdTarget } : { created: r.createdTarget }) : {}),
     nothingToDo: !r.dryRun && r.steps.length === 0,
-    plan: r.dryRun ? planDocument(r.plan, s) : undefined,
-    steps: r.steps, warnings: r.plan.issues.filter((i) => i.severity === 'warning'), blockedBy: r.blockedBy,
+    ...(r.dryRun ? { plan: planDocument(r.plan, s) } : {}),
+    steps: r.steps, warnings: r.plan.issues.filter((i) => i.severity === 'warning'), ...(r.blockedBy ? { blockedBy: r.blockedBy } : {}),
   }
 }
 
@@ -42,7 +45,7 @@ function summary(r: RunResult, s: Settings, out: Output): void {
   if (r.dryRun) return printPlan(r.plan, s, out)
   if (!r.steps.length) return out.print(`nothing to ${r.direction === 'up' ? 'apply' : 'roll back'}: set "${s.set}" is up to date`)
   const total = r.steps.reduce((a, x) => a + x.durationMs, 0)
-  out.print(`${r.direction === 'up' ? 'applied' : 'rolled back'} ${r.steps.length} migration${r.steps.length > 1 ? 's' : ''} in ${fmtMs(total)} (set "${s.set}")`)
+  out.print(`${r.direction === 'up' ? 'applied' : 'rolled back'} ${plural(r.steps.length, 'migration')} in ${fmtMs(total)} (set "${s.set}")`)
 }
 
 /**
@@ -50,7 +53,7 @@ function summary(r: RunResult, s: Settings, out: Output): void {
  * and releases its lease; exit 130/143), a second exits at once.
  */
 async function interruptible<T>(out: Output, run: (i: Interruption) => Promise<T>): Promise<T> {
-  const i = interruptOnSignals({ notify: (message) => out.log(out.c.yellow(message)) })
+  const i = interruptOnSignals({ notify: (message) => out.log(out.logc.yellow(message)) })
   try {
     return await run(i)
   } finally {
@@ -58,7 +61,7 @@ async function interruptible<T>(out: Output, run: (i: Interruption) => Promise<T
   }
 }
 
-export async function upCommand(s: Settings, out: Output, o: { target?: string; dryRun?: boolean; schemaOnly?: boolean; create?: boolean; lint?: boolean }): Promise<unknown> {
+export async function upCommand(s: Settings, out: Output, o: { target?: string; dryRun?: boolean; schemaOnly?: boolean; create?: boolean; lint?: boolean }): Promise<UpDocument> {
   return withMigrator(s, out, async (m) => {
     const lint: LintFinding[] = []
     m.on('lint', (e) => lint.push(...e.findings))
@@ -66,15 +69,30 @@ export async function upCommand(s: Settings, out: Output, o: { target?: string; 
     const r = await interruptible(out, (i) => m.up({ target: o.target, dryRun: o.dryRun, kinds: o.schemaOnly ? ['schema'] : undefined, lint: o.lint, createTarget: o.create !== false, stop: i.stop, signal: i.abort }))
     if (r.dryRun && r.createdTarget) out.print(`would create ${r.createdTarget}`)
     summary(r, s, out)
-    return { ...result(r, s), lint }
+    return { ...result(r, s), command: 'up', lint }
   })
 }
 
-export async function downCommand(s: Settings, out: Output, o: { steps?: string; to?: string; dryRun?: boolean; allowDowngrade?: boolean }): Promise<unknown> {
+export interface DownCommandOptions {
+  steps?: string
+  to?: string
+  dryRun?: boolean
+  allowDowngrade?: boolean
+  yes?: boolean
+}
+
+/** `down`: rolling back more than the last migration (`--steps` above 1, `--to`) is confirmed first, or needs --yes. */
+export async function downCommand(s: Settings, out: Output, o: DownCommandOptions): Promise<DownDocument> {
   const steps = o.steps === undefined ? undefined : Number(o.steps)
+  const run = { steps, to: o.to, allowDowngrade: o.allowDowngrade === true }
   return withMigrator(s, out, async (m) => {
-    const r = await interruptible(out, (i) => m.down({ steps, to: o.to, dryRun: o.dryRun, allowDowngrade: o.allowDowngrade === true, stop: i.stop, signal: i.abort }))
+    let confirmed: AbortSignal | undefined
+    if (rollbackNeedsConfirmation({ ...o, steps })) {
+      const { plan } = await m.down({ ...run, dryRun: true })
+      confirmed = stopUnlessConfirmed(m, await confirmRollback(plan, s.set))
+    }
+    const r = await interruptible(out, (i) => m.down({ ...run, dryRun: o.dryRun, stop: confirmed ? AbortSignal.any([i.stop, confirmed]) : i.stop, signal: i.abort }))
     summary(r, s, out)
-    return result(r, s)
+    return { ...result(r, s), command: 'down' }
   })
 }

@@ -1,6 +1,8 @@
 import { StrataError, shellWord as quote, type CommandStyle, type Recommendation } from '@strata-migrate/core/adapter-kit'
 import { withMigrator } from '../context.js'
+import type { RecommendationsDocument } from '../json-documents.js'
 import type { Output } from '../output.js'
+import { plural } from '../plural.js'
 import type { Settings } from '../settings.js'
 
 /**
@@ -18,7 +20,7 @@ export function commandStyle(s: Settings): CommandStyle {
 const LABEL = { critical: 'CRITICAL', warning: 'warning', info: 'info' } as const
 
 /** `strata recommendations`: what to do about the set's live state; exit 3 when something is critical. */
-export async function recommendationsCommand(s: Settings, out: Output): Promise<unknown> {
+export async function recommendationsCommand(s: Settings, out: Output): Promise<RecommendationsDocument> {
   return withMigrator(s, out, async (m) => {
     const recs: Recommendation[] = await m.recommendations({ app: s.app, cli: commandStyle(s) })
     const counts = { critical: 0, warning: 0, info: 0 }
@@ -29,12 +31,12 @@ export async function recommendationsCommand(s: Settings, out: Output): Promise<
       out.print(`  → ${r.command}`)
     }
     out.print(recs.length
-      ? `${recs.length} recommendation${recs.length > 1 ? 's' : ''}: ${counts.critical} critical, ${counts.warning} warning, ${counts.info} info`
+      ? `${plural(recs.length, 'recommendation')}: ${counts.critical} critical, ${counts.warning} warning, ${counts.info} info`
       : `nothing to recommend for set "${s.set}"`)
-    const doc = { ok: counts.critical === 0, command: 'recommendations', db: s.db, set: s.set, counts, recommendations: recs }
+    const doc: RecommendationsDocument = { ok: counts.critical === 0, command: 'recommendations', db: s.db, set: s.set, counts, recommendations: recs }
     if (counts.critical) {
       out.document(doc)
-      throw new StrataError('E_VALIDATION', `${counts.critical} critical recommendation${counts.critical > 1 ? 's' : ''}: ${recs[0]?.message.split('\n')[0]}`, { details: { reported: true } })
+      throw new StrataError('E_VALIDATION', `${plural(counts.critical, 'critical recommendation')}: ${recs[0]?.message.split('\n')[0]}`, { details: { reported: true } })
     }
     return doc
   })

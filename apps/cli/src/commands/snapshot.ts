@@ -1,9 +1,9 @@
 import { columnList, renderSchemaChanges, type ResolvedSnapshot, type SchemaSnapshot } from '@strata-migrate/core/adapter-kit'
 import { withMigrator } from '../context.js'
+import type { SnapshotDiffDocument, SnapshotShowDocument } from '../json-documents.js'
 import { fmtDate, type Output } from '../output.js'
+import { plural } from '../plural.js'
 import type { Settings } from '../settings.js'
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : word.endsWith('x') ? 'es' : 's'}`
 
 function describe(r: ResolvedSnapshot): string {
   const from = r.source.version === r.version && r.source.which === r.which ? '' : `, from the snapshot ${r.source.which} ${r.source.version}`
@@ -18,14 +18,14 @@ function summary(s: SchemaSnapshot, out: Output): void {
 }
 
 /** `snapshot show <version> [--before] [--ddl]`: one stored snapshot; E_NO_SNAPSHOT (exit 2) when there is none. */
-export async function snapshotShowCommand(s: Settings, out: Output, version: string, o: { before?: boolean; ddl?: boolean }): Promise<unknown> {
+export async function snapshotShowCommand(s: Settings, out: Output, version: string, o: { before?: boolean; ddl?: boolean }): Promise<SnapshotShowDocument> {
   return withMigrator(s, out, async (m) => {
     const r = await m.snapshot(version, { before: o.before })
     const d = r.document
     if (o.ddl) {
       out.print(d.ddl)
     } else {
-      const counts = [plural(d.schema.tables.length, 'table'), plural(d.schema.indexes.length, 'index'), plural(d.schema.views.length, 'view')]
+      const counts = [plural(d.schema.tables.length, 'table'), plural(d.schema.indexes.length, 'index', 'indexes'), plural(d.schema.views.length, 'view')]
       out.print(`${describe(r)}, set "${s.set}": ${counts.join(', ')}`)
       summary(d.schema, out)
       out.print(out.c.dim(`(DDL from ${d.source}: strata snapshot show ${version}${o.before ? ' --before' : ''} --ddl)`))
@@ -38,7 +38,7 @@ export async function snapshotShowCommand(s: Settings, out: Output, version: str
 }
 
 /** `snapshot diff <v1> <v2>`: the schema after v1 against the schema after v2. */
-export async function snapshotDiffCommand(s: Settings, out: Output, from: string, to: string): Promise<unknown> {
+export async function snapshotDiffCommand(s: Settings, out: Output, from: string, to: string): Promise<SnapshotDiffDocument> {
   return withMigrator(s, out, async (m) => {
     const d = await m.snapshotDiff(from, to)
     out.print(`${describe(d.from)} → ${describe(d.to)}: ${d.changes.length ? plural(d.changes.length, 'change') : 'no changes'}`)
