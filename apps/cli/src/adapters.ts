@@ -1,18 +1,59 @@
-import type { Adapter } from '@strata-migrate/core/adapter-kit'
-import type { CockroachConnection } from '@strata-migrate/cockroachdb/settings'
-import type { ScyllaConnection } from '@strata-migrate/scylladb/settings'
+import type { Adapter, LintDialect } from '@strata-migrate/core/adapter-kit'
+import { cockroachConnection, cockroachSettingsFromEnv, cockroachSettingsSchema, type CockroachSettings } from '@strata-migrate/cockroachdb/settings'
+import { scyllaConnection, scyllaSettingsFromEnv, scyllaSettingsSchema, type ScyllaSettings } from '@strata-migrate/scylladb/settings'
+import type { z } from 'zod'
+import type { DbName } from './config.js'
 import type { Settings } from './settings.js'
 
+/** One database's connection settings, as its adapter package defines them. */
+export type DbSettings = ScyllaSettings | CockroachSettings
+
+/** A resolved connection: the adapter's options and what the operator should hear about them. */
+export interface ResolvedConnection {
+  options: unknown
+  warnings: string[]
+}
+
 /**
- * Opens the adapter for the chosen database. Drivers are imported lazily so a command on one
+ * What the CLI knows of one database, in one place: its settings (schema, env, resolution), the extension of its
+ * migration files, and how to open its adapter and lint dialect. Drivers are imported lazily, so a command on one
  * database never loads the other's driver (start-up time matters on every deploy).
  */
+export interface DatabaseEntry {
+  name: DbName
+  /** Extension of the set's migration files, and the default format of `create`. */
+  fileFormat: 'cql' | 'sql'
+  settingsSchema: z.ZodType<DbSettings>
+  settingsFromEnv(): DbSettings
+  /** Settings merged from file, env and flags → the connection (E_CONFIG for a missing keyspace, an unreadable CA…). */
+  connection(settings: DbSettings): ResolvedConnection
+  open(connection: ResolvedConnection): Promise<Adapter>
+  lintDialect(): Promise<LintDialect>
+}
+
+export const DATABASE_REGISTRY: Readonly<Record<DbName, DatabaseEntry>> = {
+  scylladb: {
+    name: 'scylladb',
+    fileFormat: 'cql',
+    settingsSchema: scyllaSettingsSchema,
+    settingsFromEnv: () => scyllaSettingsFromEnv(),
+    connection: (s) => scyllaConnection(s as ScyllaSettings),
+    open: async (c) => (await import('@strata-migrate/scylladb')).createScyllaAdapter(c.options as Parameters<typeof import('@strata-migrate/scylladb').createScyllaAdapter>[0]),
+    lintDialect: async () => (await import('@strata-migrate/scylladb')).cqlLintDialect,
+  },
+  cockroachdb: {
+    name: 'cockroachdb',
+    fileFormat: 'sql',
+    settingsSchema: cockroachSettingsSchema,
+    settingsFromEnv: () => cockroachSettingsFromEnv(),
+    connection: (s) => cockroachConnection(s as CockroachSettings),
+    open: async (c) => (await import('@strata-migrate/cockroachdb')).createCockroachAdapter(c.options as Parameters<typeof import('@strata-migrate/cockroachdb').createCockroachAdapter>[0]),
+    lintDialect: async () => (await import('@strata-migrate/cockroachdb')).sqlLintDialect,
+  },
+}
+
+/** Opens the adapter for the chosen database. */
 export async function openAdapter(s: Settings): Promise<Adapter> {
   if (!s.connection) throw new Error('openAdapter: settings were resolved without a connection')
-  if (s.db === 'scylladb') {
-    const { createScyllaAdapter } = await import('@strata-migrate/scylladb')
-    return createScyllaAdapter((s.connection as ScyllaConnection).options)
-  }
-  const { createCockroachAdapter } = await import('@strata-migrate/cockroachdb')
-  return createCockroachAdapter((s.connection as CockroachConnection).options)
+  return DATABASE_REGISTRY[s.db].open(s.connection)
 }

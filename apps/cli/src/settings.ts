@@ -2,8 +2,9 @@ import {
   LINT_PROFILES, StrataError, mergeSettings, parseVersionArgument, parseDurationMs as parseDuration, parseSettings, snapshotsFlag, withTlsObject,
   type AppSchemaRequirements, type CodeMigration, type LintProfile, type SnapshotMode,
 } from '@strata-migrate/core/adapter-kit'
-import { cockroachConnection, cockroachSettingsFromEnv, cockroachSettingsSchema, type CockroachConnection, type CockroachSettings } from '@strata-migrate/cockroachdb/settings'
-import { scyllaConnection, scyllaSettingsFromEnv, scyllaSettingsSchema, type ScyllaConnection, type ScyllaSettings } from '@strata-migrate/scylladb/settings'
+import type { CockroachSettings } from '@strata-migrate/cockroachdb/settings'
+import type { ScyllaSettings } from '@strata-migrate/scylladb/settings'
+import { DATABASE_REGISTRY, type DbSettings, type ResolvedConnection } from './adapters.js'
 import { DATABASES, loadConfigFile, type DbName } from './config.js'
 import { connectionFlags, flagOf } from './connection-flags.js'
 
@@ -53,7 +54,7 @@ export interface Settings {
   scylladb: ScyllaSettings
   cockroachdb: CockroachSettings
   /** Adapter options, resolved (files read, contradictions refused); absent for commands that never connect. */
-  connection?: ScyllaConnection | CockroachConnection
+  connection?: ResolvedConnection
   lockTtlMs: number
   lockWaitMs: number
   migrationTimeoutMs?: number
@@ -92,9 +93,9 @@ function parseVars(vars: readonly string[] = []): Record<string, string> {
 
 /** One database's settings: the config file's section, then env, then flags, key by key; each layer validated. */
 function connectionSettings<S extends ScyllaSettings | CockroachSettings>(db: DbName, fileSection: S | undefined, o: CliOptions): S {
-  const schema = db === 'scylladb' ? scyllaSettingsSchema : cockroachSettingsSchema
-  const fromEnv = db === 'scylladb' ? scyllaSettingsFromEnv() : cockroachSettingsFromEnv()
-  const fromFlags = parseSettings(schema, connectionFlags(o, db), { name: 'the command line', nameOf: flagOf })
+  const entry = DATABASE_REGISTRY[db]
+  const fromEnv = entry.settingsFromEnv()
+  const fromFlags: DbSettings = parseSettings(entry.settingsSchema, connectionFlags(o, db), { name: 'the command line', nameOf: flagOf })
   return mergeSettings<S>(withTlsObject(fileSection ?? {}) as S, withTlsObject(fromEnv) as Partial<S>, withTlsObject(fromFlags) as Partial<S>)
 }
 
@@ -130,7 +131,7 @@ export async function resolveSettings(o: CliOptions, fixedDb?: DbName, opts: { c
   }
   if (opts.connection !== false) {
     // Resolved before anything connects: a missing keyspace, an unreadable CA or a contradiction is E_CONFIG (exit 2).
-    settings.connection = db === 'scylladb' ? scyllaConnection(settings.scylladb) : cockroachConnection(settings.cockroachdb)
+    settings.connection = DATABASE_REGISTRY[db].connection(conn)
     settings.warnings.push(...settings.connection.warnings)
   }
   return settings

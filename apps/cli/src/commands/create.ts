@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { StrataError, assertOneScheme, compareVersions, isVersionString, nextVersion, parseVersion, type VersionScheme } from '@strata-migrate/core/adapter-kit'
+import { DATABASE_REGISTRY } from '../adapters.js'
 import type { CreateDocument } from '../json-documents.js'
 import type { Output } from '../output.js'
 import type { Settings } from '../settings.js'
@@ -11,9 +12,10 @@ import { templates } from '../templates.js'
 export async function createCommand(s: Settings, out: Output, description: string, o: { format?: string; scheme?: string }): Promise<CreateDocument> {
   const name = description.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '')
   if (!name) throw new StrataError('E_USAGE', `"${description}" gives an empty migration name`)
-  const format = o.format ?? (s.db === 'scylladb' ? 'cql' : 'sql')
+  const fileFormat = DATABASE_REGISTRY[s.db].fileFormat
+  const format = o.format ?? fileFormat
   if (!['cql', 'sql', 'ts'].includes(format)) throw new StrataError('E_USAGE', `--format must be cql, sql or ts, got "${format}"`)
-  if ((format === 'cql' && s.db !== 'scylladb') || (format === 'sql' && s.db !== 'cockroachdb')) {
+  if (format !== 'ts' && format !== fileFormat) {
     throw new StrataError('E_USAGE', `--format ${format} does not fit --db ${s.db}`)
   }
   const files = existsSync(s.dir) ? await readdir(s.dir) : []

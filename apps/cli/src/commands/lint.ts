@@ -1,18 +1,16 @@
-import { StrataError, lintDirectory, type LintDialect } from '@strata-migrate/core/adapter-kit'
+import { StrataError, lintDirectory } from '@strata-migrate/core/adapter-kit'
+import { DATABASE_REGISTRY } from '../adapters.js'
 import { formatFinding } from '../lint-format.js'
 import type { LintDocument } from '../json-documents.js'
 import type { Output } from '../output.js'
 import { plural } from '../plural.js'
 import type { Settings } from '../settings.js'
 
-async function dialectOf(s: Settings): Promise<LintDialect> {
-  return s.db === 'scylladb' ? (await import('@strata-migrate/scylladb')).cqlLintDialect : (await import('@strata-migrate/cockroachdb')).sqlLintDialect
-}
 
 /** `strata lint`: reads the migration files only (no connection) and checks them against the dialect's rules. */
 export async function lintCommand(s: Settings, out: Output, o: { targetServer?: string; rules?: boolean }): Promise<LintDocument> {
   if (o.targetServer && s.db !== 'cockroachdb') throw new StrataError('E_USAGE', '--target-server applies to --db cockroachdb (postgresql or cockroachdb)')
-  const dialect = await dialectOf(s)
+  const dialect = await DATABASE_REGISTRY[s.db].lintDialect()
   if (o.rules) {
     const rules = dialect.rules.map((r) => ({
       id: r.id, severity: [r.severity, ...Object.entries(r.profileSeverity ?? {}).map(([p, v]) => `${v} in ${p}`)].join('; '), description: r.description,
