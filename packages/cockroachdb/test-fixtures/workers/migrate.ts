@@ -3,7 +3,8 @@
  * line per Migrator event on stdout, then `{"result": …}` or `{"error": …}`, and exits with the CLI's
  * exit code for the error. Usage: node launch.mjs migrate.ts '<json WorkerArgs>'
  */
-import { Migrator, acquireLease, createCockroachAdapter, exitCodeOf, isStrataError } from '../../src/index.js'
+import { Migrator, acquireLease, exitCodeOf, isStrataError } from '@strata-migrate/core/adapter-kit'
+import { createCockroachAdapter } from '../../src/index.js'
 import type { WorkerArgs } from '../../src/int-support.js'
 
 
