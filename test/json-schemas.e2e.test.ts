@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs'
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Ajv } from 'ajv'
 import addFormats from 'ajv-formats'
@@ -35,11 +37,13 @@ describe.each([
 ] as const)('--json documents of every command match their JSON Schema against real %s', (db, open) => {
   let t: DbTarget
   let dir: string
-  const run = (...args: string[]) => strata([...t.args, '--dir', dir, ...args, '--json'])
+  let backups: string
+  const run = (...args: string[]) => strata([...t.args, '--dir', dir, '--backup-dir', backups, ...args, '--json'])
 
   beforeAll(async () => {
     t = await open()
     dir = await copyMigrations(`migrations/${db}`)
+    backups = await mkdtemp(join(tmpdir(), 'strata-json-backups-'))
   })
   afterAll(async () => t?.cleanup())
 
@@ -64,7 +68,9 @@ describe.each([
       ['snapshot show', ['snapshot', 'show', '099'], 2],
       ['down', ['down', '--steps', '2', '--dry-run'], 0],
       ['down', ['down', '--steps', '2'], 2],
-      ['down', ['down', '--steps', '2', '--yes'], 0],
+      ['down', ['down', '--steps', '2', '--yes', '--backup'], 0],
+      ['backup list', ['backup', 'list'], 0],
+      ['backup show', ['backup', 'show', 'no-such-backup'], 2],
       ['repair', ['repair'], 0],
       ['create', ['create', 'add phone numbers'], 0],
       ['baseline', ['--set', 'adopted', 'baseline', '--to', '003'], 0],
@@ -75,5 +81,11 @@ describe.each([
       expect(r.code, `strata ${args.join(' ')} --json\n${r.stderr}`).toBe(code)
       expectConforms(command, r)
     }
+    const [backup] = (await run('backup', 'list')).json.backups as { id: string }[]
+    expect(backup).toBeDefined()
+    expectConforms('backup show', await run('backup', 'show', backup?.id as string))
+    const restored = await run('backup', 'restore', backup?.id as string)
+    expect(restored.code, restored.stderr).toBe(0)
+    expectConforms('backup restore', restored)
   })
 })

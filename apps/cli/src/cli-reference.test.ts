@@ -51,7 +51,7 @@ describe('apps/cli/schemas', () => {
   })
 
   it('has one schema per command, each a versioned draft-07 schema of the document or the error', () => {
-    for (const c of ['up', 'down', 'status', 'history', 'validate', 'lint', 'create', 'baseline', 'repair', 'resolve', 'lock status', 'lock release', 'report', 'health', 'recommendations', 'snapshot show', 'snapshot diff', 'migrate', 'evolve']) {
+    for (const c of ['up', 'down', 'status', 'history', 'validate', 'lint', 'create', 'baseline', 'repair', 'resolve', 'lock status', 'lock release', 'report', 'health', 'recommendations', 'snapshot show', 'snapshot diff', 'migrate', 'evolve', 'backup list', 'backup show', 'backup restore']) {
       const schema = JSON.parse(files.get(schemaFileOf(c)) ?? '{}')
       expect(schema).toMatchObject({ $id: schemaIdOf(c), $schema: 'http://json-schema.org/draft-07/schema#' })
       expect(schema.$id).toMatch(new RegExp(`:v${JSON_SCHEMA_VERSION}$`))

@@ -41,6 +41,15 @@ export const configFileSchema = z.strictObject({
     waitMs: z.number().int().nonnegative().optional().describe('how long to wait for the lock, ms (default 120000)'),
   }).optional(),
   migrationTimeoutMs: z.number().int().positive().optional().describe('per-migration time limit, ms'),
+  backup: z.strictObject({
+    enabled: z.boolean().optional().describe('back up the rows of the tables a destructive step touches before it runs (--backup, BACKUP_BEFORE_MIGRATION)'),
+    dir: z.string().min(1).optional().describe('local directory of the backups (default .strata/backups; --backup-dir, STRATA_BACKUP_DIR)'),
+    maxRows: z.number().int().positive().optional().describe('size guard: refuse, before the step, a table with more rows (default 10000000)'),
+    maxBytes: z.number().int().positive().optional().describe('size guard: refuse a table whose export is larger, bytes (default 2 GiB)'),
+    rowsPerSecond: z.number().positive().optional().describe('throttle the export to this many rows per second'),
+    pageSize: z.number().int().positive().optional().describe('rows per page read (default 1000)'),
+    command: z.string().min(1).optional().describe('a native backup command run instead of the row export ({id}, {version}, {tables} replaced), e.g. nodetool snapshot'),
+  }).optional().describe('backups before destructive steps (docs/backups.md)'),
   app: appSchema.optional().describe('the app\'s supported schema range (--app-version, --minimum-supported)'),
 }).describe('Strata configuration: options come from flags, then env, then this file')
 

@@ -20,6 +20,7 @@ export async function withMigrator<T>(s: Settings, out: Output, fn: (m: Migrator
       allowOutOfOrder: s.allowOutOfOrder,
       lint: { profile: s.profile },
       snapshots: s.snapshots,
+      backup: s.backup,
     })
     attachProgress(migrator, out)
     if (s.metricsFile) await (await import('./metrics.js')).instrumentForFile(migrator, adapter)

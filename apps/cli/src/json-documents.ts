@@ -4,7 +4,7 @@
  * drift apart. Dates are printed as ISO 8601 strings; fields that are undefined are left out.
  */
 import type {
-  AppSchemaRequirements, AppliedMigration, Census, CompatibilityResult, HealthReport, LintFinding, LintProfile, LockInfo,
+  AppSchemaRequirements, AppliedMigration, BackupManifest, RestoreReport, Census, CompatibilityResult, HealthReport, LintFinding, LintProfile, LockInfo,
   PlanIssue, Recommendation, SchemaChange, SchemaSnapshot, SetReport, SnapshotWhich, StatusRow, StepResult, StrataErrorCode,
   SweepFailure, ValidationReport,
 } from '@strata-migrate/core/adapter-kit'
@@ -285,6 +285,28 @@ export interface ErrorDocument extends Versioned {
   error: ErrorFields
 }
 
+export interface BackupListDocument {
+  ok: true
+  command: 'backup list'
+  db: Db
+  dir: string
+  /** Manifests (docs/backups.md), oldest first. */
+  backups: BackupManifest[]
+}
+
+export interface BackupShowDocument {
+  ok: true
+  command: 'backup show'
+  dir: string
+  backup: BackupManifest
+}
+
+/** Printed also when a table could not be verified (ok false, exit 3). */
+export interface BackupRestoreDocument extends RestoreReport {
+  command: 'backup restore'
+  db: Db
+}
+
 /** Every command's document, by command: one schema file each (apps/cli/schemas/<command>.schema.json). */
 export interface CommandDocuments {
   up: UpDocument
@@ -306,6 +328,9 @@ export interface CommandDocuments {
   'snapshot diff': SnapshotDiffDocument
   migrate: MigrateDocument
   evolve: EvolveDocument
+  'backup list': BackupListDocument
+  'backup show': BackupShowDocument
+  'backup restore': BackupRestoreDocument
 }
 
 export type CommandName = keyof CommandDocuments

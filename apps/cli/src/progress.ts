@@ -37,6 +37,24 @@ export function attachProgress(m: Migrator, out: Output): void {
     out.log(c.red(`  ✗ ${e.version} failed`))
   })
   m.on('migration:blocked', (e) => out.log(c.yellow(`stopped before ${e.version} ${e.name}: a ${e.kind} migration (run it explicitly)`)))
+  m.on('step:destructive', (e) => {
+    const tables = e.tables.length ? `; tables: ${e.tables.join(', ')}` : ''
+    const backup = e.backup ? 'backing up first' : 'no backup (--backup keeps the rows first)'
+    out.log(c.yellow(`! ${e.version} ${e.direction} is destructive: ${e.reasons.join('; ')}${tables} — ${backup}`))
+  })
+  m.on('backup', (e) => {
+    if (e.type === 'backup:start') out.log(`  backup ${e.id}${e.resumed ? ' (resuming an interrupted one)' : ''}`)
+    else if (e.type === 'backup:progress') {
+      const line = `  backup ${e.table}: ${plural(e.rows, 'row')}, ${e.rowsPerSecond.toLocaleString('en')} rows/s`
+      if (!out.interactive) return
+      clearLive()
+      process.stderr.write(c.dim(line))
+      live = true
+    } else if (e.type === 'backup:table') {
+      clearLive()
+      out.log(`  backup ${e.table}: ${e.skipped ? `skipped (${e.skipped})` : `${plural(e.rows, 'row')}, ${e.bytes.toLocaleString('en')} bytes`}`)
+    } else out.log(`  backup ${e.id} done: ${plural(e.rows, 'row')} in ${fmtMs(e.durationMs)} (strata backup restore ${e.id})`)
+  })
   m.on('log', (e) => out.log(`  ${e.message}`))
   // Error findings end the run with E_LINT, whose message lists them: print only the warnings here.
   m.on('lint', (e) => e.findings.filter((f) => f.severity !== 'error').forEach((f) => out.log(`lint: ${formatFinding(f, c)}`)))

@@ -1,6 +1,6 @@
 import {
   LINT_PROFILES, StrataError, mergeSettings, parseVersionArgument, parseDurationMs as parseDuration, parseSettings, snapshotsFlag, withTlsObject,
-  type AppSchemaRequirements, type CodeMigration, type LintProfile, type SnapshotMode,
+  type AppSchemaRequirements, type BackupSettings, type CodeMigration, type LintProfile, type SnapshotMode,
 } from '@strata-migrate/core/adapter-kit'
 import type { CockroachSettings } from '@strata-migrate/cockroachdb/settings'
 import type { ScyllaSettings } from '@strata-migrate/scylladb/settings'
@@ -43,6 +43,9 @@ export interface CliOptions {
   profile?: string
   /** `up --no-snapshots` gives false, `up --snapshots <mode>` a mode; undefined leaves it to STRATA_SNAPSHOTS. */
   snapshots?: boolean | SnapshotMode
+  /** `--backup` / `--no-backup`; undefined leaves it to BACKUP_BEFORE_MIGRATION and the config. */
+  backup?: boolean
+  backupDir?: string
 }
 
 export interface Settings {
@@ -66,6 +69,8 @@ export interface Settings {
   profile: LintProfile
   /** Schema snapshots (default true = auto): `--snapshots each|run|auto`, `--no-snapshots`, STRATA_SNAPSHOTS. */
   snapshots?: boolean | SnapshotMode
+  /** Backups before destructive steps: `--backup`, BACKUP_BEFORE_MIGRATION, config `backup`. */
+  backup: BackupSettings
   /** Printed to stderr before the command runs: insecure TLS, a password on the command line or in a JSON file. */
   warnings: string[]
   /** The app's supported range (--app-version/--minimum-supported, else the set's or the config's `app`). */
@@ -126,6 +131,7 @@ export async function resolveSettings(o: CliOptions, fixedDb?: DbName, opts: { c
     metricsFile: o.metricsFile,
     profile: lintProfile(o.profile ?? env('STRATA_PROFILE')),
     snapshots: o.snapshots ?? snapshotsFlag(process.env, 'STRATA_SNAPSHOTS') ?? true,
+    backup: backupSettings(o, config.backup),
     warnings: [...warnings, ...commandLineSecretWarnings(o, db)],
     ...appRange(o, sets?.[set]?.app ?? config.app),
   }
@@ -135,6 +141,13 @@ export async function resolveSettings(o: CliOptions, fixedDb?: DbName, opts: { c
     settings.warnings.push(...settings.connection.warnings)
   }
   return settings
+}
+
+/** --backup/--backup-dir, then BACKUP_BEFORE_MIGRATION / STRATA_BACKUP_DIR, then the config's `backup`. */
+function backupSettings(o: CliOptions, fromConfig: Omit<BackupSettings, 'enabled' | 'dir'> & { enabled?: boolean; dir?: string } | undefined): BackupSettings {
+  const envOn = env('BACKUP_BEFORE_MIGRATION')?.toLowerCase()
+  const enabled = o.backup ?? (envOn === undefined ? undefined : ['1', 'true', 'yes', 'on'].includes(envOn)) ?? fromConfig?.enabled ?? false
+  return { ...fromConfig, enabled, dir: o.backupDir ?? env('STRATA_BACKUP_DIR') ?? fromConfig?.dir ?? '.strata/backups' }
 }
 
 /** --app-version / --minimum-supported, else the config's; versions checked here (E_USAGE names the flag). */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import {
   DEFAULT_RETRY, StrataError, withRetry,
-  type Adapter, type AdapterCapabilities, type AdapterLint, type AtomicApply, type CapturedSchema, type Fence, type FileDirectives, type ExecResult,
+  type Adapter, type AdapterCapabilities, type BackupSupport, type DestructiveEffect, type AdapterLint, type AtomicApply, type CapturedSchema, type Fence, type FileDirectives, type ExecResult,
   type RetryPolicy, type SchemaSnapshot, type ScratchTarget, type StatementTraits, type TopologyInfo, type TransactionScope,
 } from '@strata-migrate/core/adapter-kit'
 import { resolveConnection, type ConnectionOptions, type ResolvedConnection } from './connection-options.js'
@@ -23,6 +23,8 @@ import { sqlRejected, sqlTraits } from './sql-traits.js'
 import { PgStatementError, classifyPgError, isConnectionError, isSerializationFailure, toConnectionError } from './pg-errors.js'
 import { tableNames, type TableNames } from './schema-tables.js'
 import { sessionSetup, sessionStatements, type SessionOptions } from './session-setup.js'
+import { sqlBackupSupport } from './backup-support.js'
+import { sqlDestructive } from './destructive.js'
 import { splitSql } from './sql-splitter.js'
 import { sqlDirectives, sqlLintRules } from './lint/index.js'
 import { sqlRunner, type SqlRunner } from './sql-runner.js'
@@ -68,6 +70,7 @@ export class CockroachAdapter implements Adapter {
   readonly history: PgHistoryStore
   readonly lock: PgLeaseStore
   readonly snapshots: PgSnapshotStore
+  readonly backup: BackupSupport
   readonly pool: pg.Pool
   private readonly run: SqlRunner
   private readonly tables: TableNames
@@ -96,6 +99,12 @@ export class CockroachAdapter implements Adapter {
     this.history = new PgHistoryStore(this.run, t)
     this.lock = new PgLeaseStore(this.run, t)
     this.snapshots = new PgSnapshotStore(this.run, t)
+    this.backup = sqlBackupSupport({ pool: this.pool, run: this.run, schema })
+  }
+
+  /** DROP TABLE/COLUMN, TRUNCATE, type changes and overwriting DML, with the tables whose rows they change. */
+  destructive(text: string): DestructiveEffect | undefined {
+    return sqlDestructive(text, this.schema)
   }
 
   /** `user@host:port/database`, never with the password. */

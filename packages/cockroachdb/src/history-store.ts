@@ -25,6 +25,7 @@ interface HistoryRow {
   tool_version: string
   error: string | null
   agreement_wait_ms: number | string | null
+  backup_id: string | null
 }
 
 // INT8 comes back as a string from pg, and CockroachDB's INTEGER is INT8 (docs "INT": default_int_size = 8).
@@ -38,6 +39,7 @@ function toApplied(r: HistoryRow): AppliedMigration {
     statementHashes: r.statement_hashes ?? [], statementsStarted: num(r.statements_started) ?? done, callChain: r.call_chain ?? null,
     startedAt: r.started_at, finishedAt: r.finished_at, rolledBackAt: r.rolled_back_at,
     durationMs: num(r.duration_ms), appliedBy: r.applied_by, toolVersion: r.tool_version, error: r.error, agreementWaitMs: num(r.agreement_wait_ms),
+    ...(r.backup_id ? { backupId: r.backup_id } : {}),
   }
 }
 
@@ -48,6 +50,7 @@ const COLUMNS: Readonly<Record<keyof HistoryPatch, readonly [string, string]>> =
   statementsStarted: ['statements_started', 'int8'], callChain: ['call_chain', 'text'], startedAt: ['started_at', 'timestamptz'],
   finishedAt: ['finished_at', 'timestamptz'], rolledBackAt: ['rolled_back_at', 'timestamptz'], durationMs: ['duration_ms', 'int8'],
   appliedBy: ['applied_by', 'text'], toolVersion: ['tool_version', 'text'], error: ['error', 'text'], agreementWaitMs: ['agreement_wait_ms', 'int8'],
+  backupId: ['backup_id', 'text'],
 }
 const FIELDS = Object.keys(COLUMNS) as (keyof HistoryPatch)[]
 const SELECT_COLUMNS = ['migration_set', 'version', ...FIELDS.map((f) => COLUMNS[f][0])].join(', ')

@@ -39,12 +39,13 @@ export function historyDdl(t: TableNames): string {
   tool_version text NOT NULL,
   error text,
   agreement_wait_ms bigint,
+  backup_id text,
   PRIMARY KEY (migration_set, version)
 )`
 }
 
 /** Columns added since the first layout of strata_history, for tables an earlier Strata created. */
-export const HISTORY_ADDED_COLUMNS: readonly string[] = ['description text', 'statements_started integer NOT NULL DEFAULT 0', 'call_chain text']
+export const HISTORY_ADDED_COLUMNS: readonly string[] = ['description text', 'statements_started integer NOT NULL DEFAULT 0', 'call_chain text', 'backup_id text']
 
 /** Schema snapshots beside strata_history, keyed by (set, version, which); data is gzip of the snapshot's JSON. */
 export function snapshotsDdl(t: TableNames): string {

@@ -7,6 +7,7 @@
  * keep are written on it below; packages/core/README.md ("Adding a database") is the recipe, and
  * `describeAdapterConformance` in @strata-migrate/testkit checks an adapter against all of it, engine included.
  */
+import type { BackupSupport, DestructiveEffect } from './backup/backup-types.js'
 import type { StrataError } from './errors.js'
 import type { AdapterLint } from './lint/lint-rule.js'
 import type { CapturedSchema, SnapshotStore } from './snapshot-types.js'
@@ -234,6 +235,13 @@ export interface Adapter {
   readonly lint?: AdapterLint
   /** Optional, read-only: replication and nodes of the target, for `recommendations`. */
   topology?(): Promise<TopologyInfo>
+  /**
+   * What a statement (placeholders rendered) may destroy: DROP TABLE/VIEW/TYPE/KEYSPACE/DATABASE, DROP COLUMN,
+   * TRUNCATE, a column type change, DML; undefined when it destroys nothing. Read from the statement only.
+   */
+  destructive?(text: string): DestructiveEffect | undefined
+  /** Row export and load for backups before destructive steps (`--backup`, `strata backup restore`). */
+  readonly backup?: BackupSupport
   /** The keyspace or database migrations run in: validate's replay refuses files that name it themselves. */
   readonly targetName?: string
   /**

@@ -19,6 +19,14 @@ export const EXIT_CODES = {
   E_NO_DOWN: 2,
   E_EVOLUTION_INVALID: 2,
   E_NO_SNAPSHOT: 2,
+  /** `backup show|restore <id>` names no backup in the backup directory. */
+  E_NO_BACKUP: 2,
+  /** A table is over the backup size guard: refused before the step changed anything; use the database's own snapshot. */
+  E_BACKUP_TOO_LARGE: 2,
+  /** Writing the backup failed (disk, permissions) or its `backup.command` exited non-zero: the step did not run. */
+  E_BACKUP_FAILED: 1,
+  /** A restore loaded rows whose count or digest differs from the manifest (or a file's hash differs). */
+  E_RESTORE_VERIFY: 3,
   E_PARSE: 3,
   E_DUPLICATE_VERSION: 3,
   E_MIXED_SCHEMES: 3,

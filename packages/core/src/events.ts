@@ -1,3 +1,4 @@
+import type { BackupEvent } from './backup/take-backup.js'
 import type { StrataError } from './errors.js'
 import type { LintFinding } from './lint/lint-rule.js'
 import type { PlanIssue } from './plan.js'
@@ -30,6 +31,10 @@ export interface MigratorEvents {
   'schema:version': { set: string; version: string | null }
   /** A schema snapshot was stored (before the first migration of a run, after each applied one). */
   'snapshot:saved': { set: string; version: string; which: 'before' | 'after'; bytes: number; durationMs: number }
+  /** Before a step that may lose data (every down, data migrations, DROP/TRUNCATE/type changes): why, which tables, and whether a backup is taken. */
+  'step:destructive': { version: string; direction: 'up' | 'down'; reasons: readonly string[]; tables: readonly string[]; backup: boolean }
+  /** A backup before a destructive step: started (or resumed), progress per page, each table, done. */
+  backup: BackupEvent
   log: { level: 'info' | 'warn'; message: string; fields?: Record<string, unknown> }
 }
 
@@ -66,5 +71,5 @@ export class TypedEmitter {
 
 export const ALL_EVENTS: readonly MigratorEventName[] = [
   'file:ignored', 'preflight', 'target:created', 'lock:waiting', 'lock:acquired', 'lock:released', 'lock:lost', 'plan', 'lint',
-  'migration:start', 'statement:done', 'statement:skipped', 'migration:done', 'migration:failed', 'migration:blocked', 'schema:version', 'snapshot:saved', 'log',
+  'migration:start', 'statement:done', 'statement:skipped', 'migration:done', 'migration:failed', 'migration:blocked', 'schema:version', 'snapshot:saved', 'step:destructive', 'backup', 'log',
 ]

@@ -145,7 +145,7 @@ async function loadModule(path: string, parsed: ParsedName, io: FileSourceIo): P
   return exports
 }
 
-function metadataOf(exports: Record<string, unknown>, parsed: ParsedName): { kind: MigrationKind; transactional: boolean; description?: string } {
+function metadataOf(exports: Record<string, unknown>, parsed: ParsedName): { kind: MigrationKind; transactional: boolean; description?: string; backupTables?: readonly string[] } {
   const meta = (exports.metadata ?? {}) as Record<string, unknown>
   if (meta.version !== undefined && String(meta.version) !== parsed.version) {
     throw new StrataError('E_MODULE_INVALID', `${parsed.file}: metadata.version "${String(meta.version)}" disagrees with the file name`, { file: parsed.file, version: parsed.version })
@@ -158,6 +158,7 @@ function metadataOf(exports: Record<string, unknown>, parsed: ParsedName): { kin
     kind,
     transactional: meta.transactional !== false,
     description: typeof meta.description === 'string' ? meta.description : undefined,
+    ...(Array.isArray(meta.backupTables) ? { backupTables: meta.backupTables.map(String) } : {}),
   }
 }
 
@@ -233,6 +234,7 @@ export async function loadMigrations(opts: FileSourceOptions): Promise<Migration
       file: p.file,
       format: p.ext === 'ts' || p.ext === 'mts' ? 'ts' : 'js',
       transactional: meta.transactional,
+      ...(meta.backupTables ? { backupTables: meta.backupTables } : {}),
       upFn: exports.up as CodeFn,
       downFn: typeof exports.down === 'function' ? (exports.down as CodeFn) : undefined,
     }

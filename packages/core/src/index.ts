@@ -7,7 +7,7 @@
 export { StrataError, isStrataError, exitCodeOf, messageOf, EXIT_CODES, ENVIRONMENT_CODES, type StrataErrorCode, type StrataErrorFields } from './errors.js'
 export { Migrator } from './migrator.js'
 export type {
-  MigratorOptions, UpOptions, DownOptions, RunResult, StatusReport, StatusOptions, RecommendationOptions,
+  MigratorOptions, BackupSettings, UpOptions, DownOptions, RunResult, StatusReport, StatusOptions, RecommendationOptions,
 } from './migrator-options.js'
 export type { MigratorLintOptions } from './lint/run-lint.js'
 export type {
@@ -32,6 +32,8 @@ export { diffSchemas, renderSchemaChanges, type SchemaChange } from './schema-di
 export type { CapturedSchema, SnapshotWhich } from './snapshot-types.js'
 export type { ResolvedSnapshot, SnapshotDiff } from './snapshot-read.js'
 export type { SnapshotMode } from './snapshot-recorder.js'
+export { listBackups, readManifest, restoreBackup } from './backup/index.js'
+export type { BackupManifest, BackupOptions, BackupEvent, RestoreReport } from './backup/index.js'
 export type { SetReport } from './report.js'
 export { recommend, type Recommendation, type RecommendationSeverity } from './recommend/index.js'
 export { lintDirectory, LINT_PROFILES, type LintFinding, type LintProfile, type LintSeverity } from './lint/index.js'

@@ -1,4 +1,5 @@
 /** The Migrator's options, per-run options and results. */
+import type { BackupOptions } from './backup/backup-types.js'
 import type { MigrationInput } from './code-migrations.js'
 import type { FileSourceIo } from './file-source.js'
 import type { MigratorLintOptions } from './lint/run-lint.js'
@@ -44,13 +45,25 @@ export interface MigratorOptions {
    */
   snapshots?: boolean | SnapshotMode
   /**
+   * Back up the rows and DDL of the tables a destructive step touches before it runs (`--backup`,
+   * BACKUP_BEFORE_MIGRATION=true, config `backup`). Needs an adapter with `backup` support.
+   */
+  backup?: BackupSettings
+  /**
    * Lint before `up` (default on, with the adapter's rules): error findings in pending files end the run
    * with E_LINT before anything runs; warnings are 'lint' events. false turns it off.
    */
   lint?: boolean | MigratorLintOptions
 }
 
+/** Backups before destructive steps: on or off, and where and how (BackupOptions). */
+export interface BackupSettings extends BackupOptions {
+  readonly enabled: boolean
+}
+
 export interface UpOptions {
+  /** Overrides MigratorOptions.backup.enabled for this run (`up --backup`). */
+  backup?: boolean
   target?: string
   dryRun?: boolean
   /**
@@ -76,6 +89,8 @@ export interface UpOptions {
 }
 
 export interface DownOptions {
+  /** Overrides MigratorOptions.backup.enabled for this run (`down --backup`). */
+  backup?: boolean
   steps?: number
   to?: string
   dryRun?: boolean

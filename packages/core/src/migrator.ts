@@ -2,7 +2,7 @@ import { ENVIRONMENT_CODES, StrataError, isStrataError } from './errors.js'
 import { TypedEmitter } from './events.js'
 import { loadMigrations } from './file-source.js'
 import { mergeMigrations, toMigrations } from './code-migrations.js'
-import { computePlan, planError, type Plan } from './plan.js'
+import { computePlan, planError, type Plan, type PlanStep } from './plan.js'
 import { RunLint } from './lint/run-lint.js'
 import { appliedByHere, newOwnerId, TOOL_VERSION } from './identity.js'
 import { runStep, type StepResult } from './run/run-step.js'
@@ -21,12 +21,13 @@ import { compareRaw, compareVersions, isVersionString, parseVersion, parseVersio
 import { renderPlaceholders } from './placeholders.js'
 import { withClassifiedErrors } from './adapter-errors.js'
 import { FencedHistory } from './history/fenced-history.js'
-import { baselined, checksumRepaired, cleared, resolved, type RunStamp } from './history/transitions.js'
+import { backupLinked, baselined, checksumRepaired, cleared, resolved, type RunStamp } from './history/transitions.js'
+import { backupBeforeStep } from './backup/backup-step.js'
 import { acquireLease } from './lease/lease-keeper.js'
 import { checkLockTtl, DEFAULT_LOCK_TTL_MS } from './lease/lease-timing.js'
-import type { DownOptions, MigratorOptions, RecommendationOptions, RunResult, StatusOptions, StatusReport, UpOptions } from './migrator-options.js'
+import type { BackupSettings, DownOptions, MigratorOptions, RecommendationOptions, RunResult, StatusOptions, StatusReport, UpOptions } from './migrator-options.js'
 
-export type { DownOptions, MigratorOptions, RecommendationOptions, RunResult, StatusReport, UpOptions } from './migrator-options.js'
+export type { BackupSettings, DownOptions, MigratorOptions, RecommendationOptions, RunResult, StatusReport, UpOptions } from './migrator-options.js'
 
 /** lock → plan → execute → journal → record, with a lease heartbeat; emits typed events, never prints. */
 export class Migrator extends TypedEmitter {
@@ -276,6 +277,14 @@ export class Migrator extends TypedEmitter {
     return validateSet({ available, applied, adapter: this.opts.adapter, placeholders: this.opts.placeholders ?? {}, options: this.planOptions(), set: this.set, MigratorClass: Migrator })
   }
 
+  private backupsFor(override: boolean | undefined): BackupSettings | undefined {
+    return backupSettings(this.opts, override)
+  }
+
+  private backupBefore(step: PlanStep, backup: BackupSettings | undefined, signal: AbortSignal): Promise<string | undefined> {
+    return backupBeforeStep({ step, adapter: this.opts.adapter, set: this.set, placeholders: this.opts.placeholders ?? {}, backup, emitter: this, signal })
+  }
+
   private snapshotRecorder(direction: 'up' | 'down', history?: FencedHistory): SnapshotRecorder {
     return new SnapshotRecorder({
       adapter: this.opts.adapter, set: this.set, emitter: this, now: this.now, enabled: direction === 'up' && this.opts.snapshots !== false,
@@ -339,8 +348,9 @@ export class Migrator extends TypedEmitter {
     }
   }
 
-  private async run(direction: 'up' | 'down', opts: { dryRun?: boolean; signal?: AbortSignal; stop?: AbortSignal; lint?: boolean; allowDowngrade?: boolean; createTarget?: boolean }, input: { target?: string; steps?: number; kinds?: readonly MigrationKind[]; upTo?: string }): Promise<RunResult> {
+  private async run(direction: 'up' | 'down', opts: { dryRun?: boolean; signal?: AbortSignal; stop?: AbortSignal; lint?: boolean; allowDowngrade?: boolean; createTarget?: boolean; backup?: boolean }, input: { target?: string; steps?: number; kinds?: readonly MigrationKind[]; upTo?: string }): Promise<RunResult> {
     const available = await this.load()
+    const backups = this.backupsFor(opts.backup)
     const lint = direction === 'up' && opts.lint !== false ? RunLint.create(available, this.opts.adapter, this.opts.lint, this) : undefined
     const allowDowngrade = opts.allowDowngrade ?? this.opts.allowDowngrade ?? false
     if (opts.dryRun) {
@@ -415,10 +425,13 @@ export class Migrator extends TypedEmitter {
           if (opts.stop?.aborted) throw opts.stop.reason
           const limit = this.opts.migrationTimeoutMs
           const stepSignal = limit ? AbortSignal.any([signal, timeoutSignal(limit, step.migration)]) : signal
-          steps.push(await runStep(step, {
+          const backupId = await this.backupBefore(step, backups, signal)
+          const result = await runStep(step, {
             adapter: this.opts.adapter, history, emitter: this, set: this.set, placeholders: this.opts.placeholders ?? {},
             signal: stepSignal, stop: opts.stop, now: this.now, stamp: stamp(),
-          }))
+          })
+          if (backupId) await history.write(backupLinked(this.set, step.migration.version.raw, backupId))
+          steps.push(backupId ? { ...result, backupId } : result)
           lastApplied = step.migration.version.raw
           if (snapshots.active && (each || i === plan.steps.length - 1)) await snapshots.take(lastApplied, 'after')
         }
@@ -435,6 +448,14 @@ export class Migrator extends TypedEmitter {
   }
 }
 
+
+/** The backup settings of a run, checked before anything runs: on without adapter support is E_CONFIG. */
+function backupSettings(o: MigratorOptions, override: boolean | undefined): BackupSettings | undefined {
+  const on = override ?? o.backup?.enabled ?? false
+  if (!on) return undefined
+  if (!o.adapter.backup) throw new StrataError('E_CONFIG', `--backup: the ${o.adapter.name} adapter cannot export rows (no backup support)`)
+  return { dir: '.strata/backups', ...o.backup, enabled: true }
+}
 
 function blocked(plan: Plan): RunResult['blockedBy'] {
   const m = plan.blockedBy

@@ -10,6 +10,11 @@ export interface StartupFlags {
   timeoutMs: number
   /** Schema snapshots: `<DB>_SNAPSHOTS` or STRATA_SNAPSHOTS = true/false or each/run/auto (default true = auto). */
   snapshots: boolean | SnapshotMode
+  /**
+   * Back up the tables a destructive step touches before it runs: `<DB>_BACKUP_BEFORE_MIGRATION` or
+   * BACKUP_BEFORE_MIGRATION (seed 002's `BackupBeforeMigration`); undefined leaves it to the config.
+   */
+  backup?: boolean
 }
 
 const DEFAULT_TIMEOUT_MS = 300_000
@@ -68,6 +73,7 @@ export function readStartupFlags(env: Readonly<Record<string, string | undefined
     auto: force || (pick('AUTO_MIGRATE') ?? false),
     validate: pick('VALIDATE_SCHEMA') ?? false,
     snapshots: snapshotsFlag(env, `${p}_SNAPSHOTS`) ?? snapshotsFlag(env, 'STRATA_SNAPSHOTS') ?? true,
+    ...(pick('BACKUP_BEFORE_MIGRATION') !== undefined ? { backup: pick('BACKUP_BEFORE_MIGRATION') } : {}),
     timeoutMs: timeoutText ? parseDurationMs(timeoutText, env[`${p}_MIGRATION_TIMEOUT`] ? `${p}_MIGRATION_TIMEOUT` : 'MIGRATION_TIMEOUT') : DEFAULT_TIMEOUT_MS,
   }
 }

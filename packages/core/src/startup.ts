@@ -25,6 +25,8 @@ export interface StartupDatabase {
   keepOpen?: boolean
   /** Lint before migrating (default on, adapter's rules): false, or { profile: 'production' } (docs/lint.md). */
   lint?: MigratorOptions['lint']
+  /** Backups before destructive steps (config `backup`); BACKUP_BEFORE_MIGRATION turns them on or off. */
+  backup?: MigratorOptions['backup']
 }
 
 export interface StartupLogger {
@@ -135,6 +137,7 @@ async function startOne(db: StartupDatabase, flags: StartupFlags, opts: StartupO
     adapter, dir: db.dir, migrations, set: db.set, placeholders: db.placeholders,
     lockTtlMs: db.lockTtlMs, lockWaitMs: flags.timeoutMs, migrationTimeoutMs: flags.timeoutMs, snapshots: flags.snapshots,
     lint: db.lint,
+    ...(db.backup || flags.backup !== undefined ? { backup: { dir: '.strata/backups', ...db.backup, enabled: flags.backup ?? db.backup?.enabled ?? false } } : {}),
   }
   const m = new Migrator(migratorOpts)
   opts.onMigrator?.(m, { name: db.name, adapter })
@@ -144,6 +147,8 @@ async function startOne(db: StartupDatabase, flags: StartupFlags, opts: StartupO
     log.warn(`${db.name}: ${msg}`)
   }
   m.on('lint', (e) => e.findings.forEach((f) => f.severity === 'warning' && warn(`lint ${f.rule} in ${f.file}${f.statementIndex ? ` statement ${f.statementIndex}` : ''}: ${f.message}`)))
+  m.on('step:destructive', (e) => log.warn(`${db.name}: ${e.version} ${e.direction} is destructive: ${e.reasons.join('; ')}${e.tables.length ? `; tables: ${e.tables.join(', ')}` : ''} — ${e.backup ? 'backing up first' : 'no backup (BACKUP_BEFORE_MIGRATION=true keeps the rows first)'}`))
+  m.on('backup', (e) => e.type === 'backup:done' && log.info(`${db.name}: backup ${e.id} done: ${e.rows} rows in ${e.durationMs} ms`))
   m.on('lock:waiting', (e) => log.info(`${db.name}: waiting for another instance to finish migrating set "${e.set}" (${e.holder?.owner ?? 'unknown'})`))
   try {
     const gate = (current: string | undefined, final: boolean): void => {

@@ -53,6 +53,8 @@ export interface Migration {
   readonly transactional: boolean
   /** Lint rule ids silenced for this file by `strata:lint-disable` comments ('' for a comment naming none). */
   readonly lintDisable?: readonly string[]
+  /** Code migrations: the tables `--backup` keeps before it runs (`metadata.backupTables`); statements name their own. */
+  readonly backupTables?: readonly string[]
   /** Code migrations. */
   readonly upFn?: (ctx: MigrationContext) => Promise<void>
   readonly downFn?: (ctx: MigrationContext) => Promise<void>
@@ -100,6 +102,8 @@ export interface AppliedMigration {
   readonly error: string | null
   /** Total time spent waiting for schema agreement / schema-change jobs, ms. */
   readonly agreementWaitMs: number | null
+  /** The backup taken before this migration's last destructive step (`--backup`), when one was. */
+  readonly backupId?: string | null
 }
 
 export interface LockInfo {

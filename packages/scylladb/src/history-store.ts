@@ -28,7 +28,7 @@ const COLUMN: Readonly<Record<keyof HistoryPatch, string>> = {
   statementsDone: 'statements_done', statementsTotal: 'statements_total', statementHashes: 'statement_hashes',
   statementsStarted: 'statements_started', callChain: 'call_chain', startedAt: 'started_at', finishedAt: 'finished_at',
   rolledBackAt: 'rolled_back_at', durationMs: 'duration_ms', appliedBy: 'applied_by', toolVersion: 'tool_version',
-  error: 'error', agreementWaitMs: 'agreement_wait_ms',
+  error: 'error', agreementWaitMs: 'agreement_wait_ms', backupId: 'backup_id',
 }
 const FIELDS = Object.keys(COLUMN) as (keyof HistoryPatch)[]
 
@@ -63,6 +63,7 @@ function toApplied(set: string, row: types.Row): AppliedMigration {
     toolVersion: String(row.get('tool_version') ?? ''),
     error: (row.get('error') as string | null) ?? null,
     agreementWaitMs: num(row.get('agreement_wait_ms')),
+    ...(row.get('backup_id') ? { backupId: String(row.get('backup_id')) } : {}),
   }
 }
 

@@ -32,6 +32,7 @@ export function historyTableDdl(keyspace: string): string {
   tool_version text,
   error text,
   agreement_wait_ms bigint,
+  backup_id text,
   lease_owner text static,
   lease_token text static,
   lease_acquired_at timestamp static,
@@ -42,7 +43,7 @@ export function historyTableDdl(keyspace: string): string {
 
 /** Columns added since the first layout, for tables an earlier Strata created. */
 const ADDED_COLUMNS: readonly [string, string][] = [
-  ['description', 'text'], ['statements_started', 'int'], ['call_chain', 'text'],
+  ['description', 'text'], ['statements_started', 'int'], ['call_chain', 'text'], ['backup_id', 'text'],
   ['lease_owner', 'text static'], ['lease_token', 'text static'], ['lease_acquired_at', 'timestamp static'], ['lease_expires_at', 'timestamp static'],
 ]
 

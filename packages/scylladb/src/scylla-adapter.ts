@@ -2,7 +2,7 @@ import cassandra from 'cassandra-driver'
 import type { Client } from 'cassandra-driver'
 import {
   StrataError, isStrataError, messageOf,
-  type Adapter, type AdapterLint, type ExecResult, type FileDirectives, type HistoryStore, type LeaseStore, type PreflightInfo, type ScratchTarget, type SchemaSnapshot, type CapturedSchema, type SnapshotStore, type StatementTraits, type TopologyInfo,
+  type Adapter, type AdapterLint, type BackupSupport, type DestructiveEffect, type ExecResult, type FileDirectives, type HistoryStore, type LeaseStore, type PreflightInfo, type ScratchTarget, type SchemaSnapshot, type CapturedSchema, type SnapshotStore, type StatementTraits, type TopologyInfo,
 } from '@strata-migrate/core/adapter-kit'
 import { connectClient, consistencyOf } from './connection.js'
 import { isDdl, splitCql } from './cql-splitter.js'
@@ -14,6 +14,8 @@ import { captureKeyspace, type CaptureState } from './schema-capture.js'
 import { CqlSnapshotStore } from './snapshot-store.js'
 import { readTopology } from './topology.js'
 import { scratchKeyspace } from './scratch.js'
+import { cqlBackupSupport } from './backup-support.js'
+import { cqlDestructive } from './destructive.js'
 import { cqlDirectives, cqlLintRules } from './lint/index.js'
 import { CqlLeaseStore } from './lease-store.js'
 import { cqlRejected, cqlTraits } from './cql-traits.js'
@@ -39,6 +41,7 @@ export class ScyllaAdapter implements Adapter {
   readonly history: HistoryStore
   readonly lock: LeaseStore
   readonly snapshots: SnapshotStore
+  readonly backup: BackupSupport
   private readonly captureState: CaptureState = {}
   private keyspaceSelected = false
   private closing: Promise<void> | undefined
@@ -63,6 +66,15 @@ export class ScyllaAdapter implements Adapter {
       client, keyspace: o.keyspace, bootstrap: this.bootstrap,
       readConsistency: consistencyOf(o.readConsistency), writeConsistency: consistencyOf(o.writeConsistency),
     })
+    this.backup = cqlBackupSupport({
+      client, keyspace: o.keyspace, bootstrap: this.bootstrap,
+      readConsistency: consistencyOf(o.readConsistency), writeConsistency: consistencyOf(o.writeConsistency),
+    })
+  }
+
+  /** DROP TABLE/COLUMN/KEYSPACE/TYPE, TRUNCATE, type changes and DML, with the tables whose rows they change. */
+  destructive(text: string): DestructiveEffect | undefined {
+    return cqlDestructive(text, this.keyspace)
   }
 
   /** Makes the migration keyspace the client's current keyspace (`USE`, applied by the driver to every connection). */

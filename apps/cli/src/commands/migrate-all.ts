@@ -18,7 +18,7 @@ export async function migrateAllCommand(o: CliOptions, fixedDb: DbName | undefin
   const databases: StartupDatabase[] = targets.map((s) => ({
     name: s.db, set: s.set, ...(s.hasDir ? { dir: s.dir } : {}), ...(s.migrations ? { migrations: s.migrations } : {}),
     placeholders: s.placeholders, lockTtlMs: s.lockTtlMs, app: s.app,
-    lint: { profile: s.profile }, adapter: () => openAdapter(s),
+    lint: { profile: s.profile }, backup: s.backup, adapter: () => openAdapter(s),
   }))
   const results = await migrateOnStartup({
     databases, env: process.env, onFailure: opts.continueOnError ? 'continue' : 'stop',

@@ -6,7 +6,7 @@ const settings = (patch: Partial<Settings>): Settings => ({
   db: 'scylladb', set: 'default', dir: 'migrations/scylladb', placeholders: {},
   scylladb: { contactPoints: ['127.0.0.1'], localDataCenter: 'dc1', keyspace: 'app', replication: { class: 'SimpleStrategy', replicationFactor: 1 }, allowDownNodes: false },
   cockroachdb: { url: 'postgresql://app:secret@db:26257/app', forcePerStatement: false },
-  lockTtlMs: 30_000, lockWaitMs: 120_000, allowOutOfOrder: false, profile: 'development', warnings: [], hasDir: true, ...patch,
+  lockTtlMs: 30_000, lockWaitMs: 120_000, allowOutOfOrder: false, profile: 'development', warnings: [], hasDir: true, backup: { enabled: false, dir: '.strata/backups' }, ...patch,
 })
 
 describe('recommendations command style', () => {

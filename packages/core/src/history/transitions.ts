@@ -147,6 +147,11 @@ export function baselined(set: string, m: Migration, at: Date, stamp: RunStamp):
   return { op: 'put', row: fullRow(set, m, stamp, { status: 'baselined', ...settledJournal(n), startedAt: at, finishedAt: at, durationMs: 0 }) }
 }
 
+/** The step ran after a backup: its row names the backup (`strata backup restore <id>`). */
+export function backupLinked(set: string, version: string, backupId: string): HistoryWrite {
+  return patch(set, version, { backupId })
+}
+
 /** Repair: the file's edit is intended. */
 export function checksumRepaired(set: string, version: string, checksum: string): HistoryWrite {
   return patch(set, version, { checksum })

@@ -32,6 +32,8 @@ export interface StepResult {
   agreementWaitMs: number
   /** Nodes that were down while it ran (--allow-down-nodes). */
   downNodes?: string[]
+  /** The backup taken before it (destructive step, `--backup`). */
+  backupId?: string
 }
 
 /** What an adapter without `traits` says of every statement: nothing is known, so nothing is assumed. */

@@ -1,0 +1,6 @@
+export * from './backup-types.js'
+export { listBackups, readManifest, backupPath } from './backup-store.js'
+export { BACKUP_DEFAULTS, takeBackup, type BackupEvent, type TakeBackupInput } from './take-backup.js'
+export { restoreBackup, type RestoreEvent, type RestoreInput, type RestoreReport, type RestoredTable } from './restore-backup.js'
+export { stepDestruction, type StepDestruction } from './destructive.js'
+export { RowsDigest } from './rows-digest.js'
