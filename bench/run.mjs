@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every benchmark of issue 8 and writes bench/results/latest.{json,md} and the table in bench/README.md.
 // Use `bash bench/run.sh` (installs the peers first). Options:
-//   --only apply,race,plan,history,trace   a subset (no-op start-up runs with apply, on its databases)
+//   --only apply,race,plan,history,trace,journal   a subset (no-op start-up runs with apply, on its databases)
 //   --db pg|cql                            one database only
 // Rounds: BENCH_PG_ROUNDS (5), BENCH_CQL_ROUNDS (5), BENCH_NOOP_ROUNDS (10), BENCH_RACE_PG_ROUNDS (5),
 // BENCH_RACE_CQL_ROUNDS (3); BENCH_COUNT (100) migrations for apply.
@@ -13,9 +13,10 @@ import { applyCql, applyPg, noopCql, noopPg } from './suites/apply.mjs'
 import { historyCql, historyPg, plan10k } from './suites/plan.mjs'
 import { raceCql, racePg } from './suites/race.mjs'
 import { roundTrips } from './suites/roundtrips.mjs'
+import { journal } from './suites/journal.mjs'
 
 const { values: flags } = parseArgs({ options: { only: { type: 'string' }, db: { type: 'string' } } })
-const only = new Set((flags.only ?? 'apply,race,plan,history,trace').split(','))
+const only = new Set((flags.only ?? 'apply,race,plan,history,trace,journal').split(','))
 const pg = flags.db !== 'cql'
 const cql = flags.db !== 'pg'
 const int = (name, dflt) => Number.parseInt(process.env[name] ?? '', 10) || dflt
@@ -34,7 +35,7 @@ const db = needsDb ? await databases(log) : { started: [], versions: undefined }
 ctx.pgAdminUrl = db.pgAdminUrl
 ctx.cql = db.cql
 ctx.cqlAdmin = needsDb && cql ? await cqlAdmin(db.cql) : undefined
-const r = { startedAt: new Date().toISOString(), count: ctx.count, machine: machine(db.versions), loadAverageAtStart: loadavg() }
+const r = { partial: flags.only !== undefined || flags.db !== undefined, startedAt: new Date().toISOString(), count: ctx.count, machine: machine(db.versions), loadAverageAtStart: loadavg() }
 log(`machine: ${JSON.stringify(r.machine)}`)
 
 // Each suite runs on its own: one that fails is reported (and recorded) and the others still run.
@@ -83,6 +84,12 @@ try {
     r.history = {}
     if (pg) await suite('history PostgreSQL', async () => { r.history.postgresql = await historyPg(ctx) })
     if (cql) await suite('history Cassandra', async () => { r.history.cassandra = await historyCql(ctx) })
+  }
+  if (only.has('journal')) {
+    log('journal: per-statement cost of a file at 100 and 10,000 statements')
+    r.journal = {}
+    if (cql) await suite('journal Cassandra', async () => { r.journal.cassandra = await journal(ctx, 'cql') })
+    if (pg) await suite('journal PostgreSQL per-statement', async () => { r.journal.postgresql = await journal(ctx, 'pg') })
   }
   if (only.has('trace')) {
     log('round trips: Strata traced once per case')

@@ -73,7 +73,9 @@ describe.each(MODES)('protocol trials on %s', (mode) => {
       for (let k = 0; k < COUNTS.kills; k++) {
         // Spread over the statements: past the CLI's start-up, across the rest of an uninterrupted run.
         const at = Math.round(window.startMs + ((window.totalMs - window.startMs) * (k + 0.5)) / COUNTS.kills)
-        trials.push(await killTrial(t, variant, `k${variant}${k}`, at))
+        // Spread over the 30 statements by the journal's progress, with a jitter that lands some kills mid-statement.
+        const done = Math.min(29, Math.floor(((k + 0.5) * 30) / COUNTS.kills))
+        trials.push(await killTrial(t, variant, `k${variant}${k}`, at, { done, jitterMs: (k * 7) % 20 }))
       }
       record(`kill -9 during ${variant === 'down' ? 'down' : `up (${variant === 'ts' ? '.ts' : 'file'})`}, 30 statements (run ${window.totalMs} ms)`, trials)
     })

@@ -35,6 +35,13 @@ export function targets(r) {
     const worst = Object.entries(r.plan).sort((a, b) => b[1].median - a[1].median)[0]
     out.push({ name: 'plan-10k: computePlan, slowest case', measured: worst[1].median, limit: 50, text: `${s(worst[1].median)} (${worst[0]})`, limitText: '< 50 ms', pass: worst[1].median < 50 })
   }
+  for (const [db, label] of [['cassandra', 'Cassandra'], ['postgresql', 'PostgreSQL per-statement']]) {
+    const j = r.journal?.[db]
+    if (!j) continue
+    const v = j.perStatementAtNMs / j.perStatementAt100Ms
+    out.push({ name: `journal, ${label}: per statement at ${j.n.toLocaleString('en')} ÷ at 100`, measured: v, limit: 1.2, text: `${x(v)} (${j.perStatementAtNMs.toFixed(2)} vs ${j.perStatementAt100Ms.toFixed(2)} ms)`, limitText: '≤ 1.20× (no growth with the file; lower is the first statements\' warm-up amortised)', pass: v <= 1.2 })
+    if (db === 'postgresql') out.push({ name: 'journal, PostgreSQL per-statement: one statement with its journal write', measured: j.perStatementAtNMs, limit: 1.5, text: `${j.perStatementAtNMs.toFixed(2)} ms`, limitText: '≤ 1.5 ms', pass: j.perStatementAtNMs <= 1.5 })
+  }
   return out.map((t) => ({ ...t, result: t.pass ? 'PASS' : 'MISS' }))
 }
 
@@ -100,7 +107,7 @@ export function markdown(r) {
  * Writes results/<name>.json and results/<name>.md (name: BENCH_RESULTS_NAME, default "latest"); only the
  * "latest" run goes into README.md, between the markers.
  */
-export function write(r, name = process.env.BENCH_RESULTS_NAME ?? 'latest') {
+export function write(r, name = process.env.BENCH_RESULTS_NAME ?? (r.partial ? 'partial' : 'latest')) {
   const dir = join(BENCH, 'results')
   mkdirSync(dir, { recursive: true })
   const md = markdown(r)

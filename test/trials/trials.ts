@@ -146,7 +146,7 @@ export async function measureKillWindow(t: TrialTarget, variant: KillVariant, id
  * must exit 0 with every effect there exactly once (or, after `down`, gone) — or stop for a decision on an
  * uncheckable statement, which `strata resolve` records before the rerun. 0 hand edits.
  */
-export async function killTrial(t: TrialTarget, variant: KillVariant, id: string, atMs: number): Promise<Trial> {
+export async function killTrial(t: TrialTarget, variant: KillVariant, id: string, atMs: number, atStatement?: { done: number; jitterMs: number }): Promise<Trial> {
   const t0 = Date.now()
   const v: string[] = []
   const prefix = `${id}_`
@@ -157,7 +157,25 @@ export async function killTrial(t: TrialTarget, variant: KillVariant, id: string
   const setup = await strata(['up', ...args, ...(variant === 'down' ? [] : ['--target', '001']), '--json'])
   exitedOk(setup, v, 'setup')
   const p = spawnStrata([...command, ...args, '--json'])
+  // By progress where the journal shows it (statement `done` recorded, then a jitter that lands inside the next
+  // statement or its journal write), else by time: a kill timed from an earlier run's length can land after a
+  // faster run has ended.
   const timer = setTimeout(() => p.child.kill('SIGKILL'), atMs)
+  let exited = false
+  void p.done.then(() => (exited = true))
+  if (atStatement) {
+    void (async () => {
+      while (!exited) {
+        const r = (await t.history(id).catch(() => [])).find((x) => x.version === '002')
+        if (r && r.done >= atStatement.done && (r.status === 'running' || r.status === 'rolling_back')) {
+          await sleep(atStatement.jitterMs)
+          p.child.kill('SIGKILL')
+          return
+        }
+        await sleep(10)
+      }
+    })()
+  }
   const killed = await p.done
   clearTimeout(timer)
   // What the server still finishes for the dead client (a statement it was running, its commit) lands first.
@@ -180,7 +198,7 @@ export async function killTrial(t: TrialTarget, variant: KillVariant, id: string
   const after = (await t.history(id)).find((r) => r.version === '002')
   const status = variant === 'down' ? 'rolled_back' : 'applied'
   if (after?.status !== status) v.push(`history: 002 is ${after?.status ?? 'missing'}, want ${status}`)
-  return { name: `${variant} kill at ${atMs} ms`, violations: v, decisions: rerun.decisions, landed, durationMs: Date.now() - t0 }
+  return { name: `${variant} kill ${atStatement ? `after statement ${atStatement.done} + ${atStatement.jitterMs} ms` : `at ${atMs} ms`}`, violations: v, decisions: rerun.decisions, landed, durationMs: Date.now() - t0 }
 }
 
 /** Where a kill landed: before the file, inside statement n (its effect there or not yet), or after the file. */

@@ -1,5 +1,6 @@
 import type { DriftIssue } from './schema-check/drift.js'
 import { StrataError, type StrataErrorCode } from './errors.js'
+import { chainOf } from './history/transitions.js'
 import type { AppliedMigration, Migration, MigrationKind } from './types.js'
 import { hasDown } from './types.js'
 import { compareRaw, compareVersions, parseVersion, versionKeyOf, type Version } from './version.js'
@@ -96,6 +97,21 @@ function sortedByVersion<T extends { version: Version }>(items: readonly T[]): T
 function resumeIssue(m: Migration, row: AppliedMigration): PlanIssue | undefined {
   const current = row.status === 'rolling_back' ? m.downStatements : m.statements
   if (!current) return undefined
+  // Rows of this Strata journal a file as a chain over the statements done (transitions.ts); rows an earlier
+  // one wrote carry the list of hashes, checked statement by statement below.
+  if (row.statementHashes.length === 0 && row.statementsDone > 0) {
+    const done = current.slice(0, row.statementsDone)
+    if (done.length === row.statementsDone && chainOf(done.map((s) => s.hash)) === row.callChain) return undefined
+    const removed = done.length < row.statementsDone
+    return {
+      code: 'E_PARTIAL_EDITED',
+      severity: 'error',
+      version: m.version.raw,
+      file: m.file,
+      message: `${m.file}: its first ${row.statementsDone} statement${row.statementsDone === 1 ? ' was' : 's were'} already applied by an interrupted run and ` +
+        `${removed ? 'some have since been removed' : 'at least one has since been edited'}. Restore them (only the unapplied tail may change), or repair the row.`,
+    }
+  }
   for (let i = 0; i < row.statementsDone; i++) {
     const stmt = current[i]
     if (!stmt || stmt.hash !== row.statementHashes[i]) {

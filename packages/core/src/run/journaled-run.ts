@@ -1,7 +1,7 @@
 import type { StatementTraits } from '../adapter-contract.js'
 import { StrataError } from '../errors.js'
 import {
-  beginDown, beginUp, completeDown, completeUp, failDown, failUp, nextChain, statementDone, statementStarted,
+  beginDown, beginUp, chainOf, completeDown, completeUp, failDown, failUp, nextChain, statementDone, statementStarted,
 } from '../history/transitions.js'
 import type { PlanStep } from '../plan.js'
 import type { MigrationContext } from '../types.js'
@@ -35,6 +35,10 @@ export class JournaledRun {
     this.done = step.resumeFrom
     this.started = step.resumeFrom + (step.inFlight ? 1 : 0)
     this.chain = step.priorChain
+    // A file journaled by an earlier Strata (a list of hashes in the row, checked by plan.ts): its chain starts
+    // from the statements that list says are done.
+    const statements = statementsOf(step)
+    if (statements && step.resumeFrom > 0 && (step.row?.statementHashes.length ?? 0) > 0) this.chain = chainOf(statements.slice(0, step.resumeFrom).map((s) => s.hash))
     this.version = step.migration.version.raw
   }
 
@@ -117,7 +121,8 @@ export class JournaledRun {
     const code = statementsOf(step) === undefined
     const rendered = code ? text : render(env, m, text, index)
     const traits = env.adapter.traits?.(rendered) ?? OPAQUE
-    const chain = code ? nextChain(this.chain, hash) : undefined
+    // The journal's chain over what is done (files and code alike: the row stays the same size; transitions.ts).
+    const chain = nextChain(this.chain, hash)
     if (index === step.resumeFrom && step.interrupted) {
       const decision = await this.resolveResumed(index, rendered, traits)
       if (decision === 'skip') {

@@ -127,6 +127,46 @@ describe('exactly-once resume (journaled statements)', () => {
   })
 })
 
+describe('a file\'s journal stays the same size (a chain, not a list of hashes)', () => {
+  it('the row of a running file keeps no hash list; an edited done statement is refused, an edited tail is fine', async () => {
+    const db = new MemoryDatabase()
+    const m = [sqlMigration('001', mixed, { transactional: false })]
+    await crashRun(db, m, (t) => (t.startsWith('CREATE TABLE c') ? 'before' : undefined))
+    expect(rowOf(db)).toMatchObject({ statementsDone: 4, statementHashes: [], callChain: expect.stringMatching(/^[0-9a-f]+$/) })
+    const edited = [...mixed]
+    edited[1] = "INSERT INTO a VALUES (9)"
+    await expect(rerun(db, [sqlMigration('001', edited, { transactional: false })]).up()).rejects.toMatchObject({ code: 'E_PARTIAL_EDITED', message: expect.stringContaining('first 4 statements') })
+    const tail = [...mixed.slice(0, 4), 'CREATE TABLE c2 (id int)']
+    await rerun(db, [sqlMigration('001', tail, { transactional: false })]).up()
+    expect(db.executed).toEqual(tail)
+  })
+
+  it('a row journaled by an earlier Strata (a list of hashes) is checked by the list and resumed with a chain', async () => {
+    const db = new MemoryDatabase()
+    const m = [sqlMigration('001', mixed, { transactional: false })]
+    await crashRun(db, m, (t) => (t.startsWith('CREATE TABLE c') ? 'before' : undefined))
+    const row = rowOf(db)!
+    db.history.set('default\u0000001', { ...row, statementHashes: m[0]!.statements!.map((s) => s.hash), callChain: null })
+    const edited = [...mixed]
+    edited[0] = 'CREATE TABLE a (id bigint)'
+    await expect(rerun(db, [sqlMigration('001', edited, { transactional: false })]).up()).rejects.toMatchObject({ code: 'E_PARTIAL_EDITED', statementIndex: 1 })
+    await rerun(db, m).up()
+    expect(db.executed).toEqual(mixed)
+    expect(rowOf(db)).toMatchObject({ status: 'applied', statementHashes: [] })
+  })
+
+  it('strata resolve --applied takes the statement into the chain', async () => {
+    const db = new MemoryDatabase()
+    const m = [sqlMigration('001', mixed, { transactional: false })]
+    await crashRun(db, m, (t) => (t.startsWith('INSERT INTO b') ? 'after' : undefined))
+    await rerun(db, m).resolve('001', { applied: true })
+    await crashRun(db, m, (t) => (t.startsWith('CREATE TABLE c') ? 'before' : undefined))
+    expect(rowOf(db)).toMatchObject({ statementsDone: 4 })
+    await rerun(db, m).up()
+    expect(db.executed).toEqual(mixed)
+  })
+})
+
 describe('down is journaled and resumable like up', () => {
   const fourTables = ['001', '002'].map((v) => sqlMigration(v, [`CREATE TABLE t${v} (id int)`, `CREATE TABLE u${v} (id int)`], {
     transactional: false,
