@@ -78,13 +78,8 @@ export interface BackupTableEntry {
   done: boolean
 }
 
-export interface BackupManifest {
-  readonly format: 'strata-backup'
-  readonly formatVersion: 1
-  readonly id: string
-  readonly createdAt: string
-  completedAt?: string
-  status: 'in-progress' | 'complete'
+/** What a backup is of: the destructive step it was taken before. */
+export interface BackupSubject {
   readonly db: string
   readonly set: string
   readonly version: string
@@ -92,6 +87,15 @@ export interface BackupManifest {
   readonly direction: 'up' | 'down'
   /** Why the step was destructive. */
   readonly reasons: readonly string[]
+}
+
+export interface BackupManifest extends BackupSubject {
+  readonly format: 'strata-backup'
+  readonly formatVersion: 1
+  readonly id: string
+  readonly createdAt: string
+  completedAt?: string
+  status: 'in-progress' | 'complete'
   /** The tables the step named, as it named them (a resumed backup must be for the same ones). */
   readonly reasonsTables?: readonly string[]
   /** The schema snapshot this backup goes with: the one taken before the step, by version. */

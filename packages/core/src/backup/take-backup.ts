@@ -2,7 +2,7 @@ import { open, rm, writeFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { StrataError, messageOf } from '../errors.js'
 import { backupPath, fileSha256, listBackups, saveManifest, tableFileBase } from './backup-store.js'
-import type { BackupManifest, BackupOptions, BackupSupport, BackupTableEntry, BackupTableInfo } from './backup-types.js'
+import type { BackupManifest, BackupOptions, BackupSubject, BackupSupport, BackupTableEntry, BackupTableInfo } from './backup-types.js'
 import { RowsDigest } from './rows-digest.js'
 
 export const BACKUP_DEFAULTS = { maxRows: 10_000_000, maxBytes: 2 * 1024 ** 3, pageSize: 1000 } as const
@@ -13,15 +13,9 @@ export type BackupEvent =
   | { type: 'backup:table'; id: string; table: string; rows: number; bytes: number; skipped?: string }
   | { type: 'backup:done'; id: string; rows: number; bytes: number; durationMs: number }
 
-export interface TakeBackupInput {
+export interface TakeBackupInput extends BackupSubject {
   readonly support: BackupSupport
   readonly options: BackupOptions
-  readonly db: string
-  readonly set: string
-  readonly version: string
-  readonly migration: string
-  readonly direction: 'up' | 'down'
-  readonly reasons: readonly string[]
   readonly tables: readonly string[]
   readonly dialect: 'cql' | 'sql'
   readonly onEvent?: (e: BackupEvent) => void
