@@ -39,7 +39,7 @@ export function attachProgress(m: Migrator, out: Output): void {
   m.on('migration:blocked', (e) => out.log(c.yellow(`stopped before ${e.version} ${e.name}: a ${e.kind} migration (run it explicitly)`)))
   m.on('step:destructive', (e) => {
     const tables = e.tables.length ? `; tables: ${e.tables.join(', ')}` : ''
-    const backup = e.backup ? 'backing up first' : 'no backup (--backup keeps the rows first)'
+    const backup = e.backup ? 'backing up first' : e.tables.length ? 'no backup (--backup keeps the rows first)' : 'no table to back up'
     out.log(c.yellow(`! ${e.version} ${e.direction} is destructive: ${e.reasons.join('; ')}${tables} — ${backup}`))
   })
   m.on('backup', (e) => {

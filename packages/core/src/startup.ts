@@ -147,7 +147,7 @@ async function startOne(db: StartupDatabase, flags: StartupFlags, opts: StartupO
     log.warn(`${db.name}: ${msg}`)
   }
   m.on('lint', (e) => e.findings.forEach((f) => f.severity === 'warning' && warn(`lint ${f.rule} in ${f.file}${f.statementIndex ? ` statement ${f.statementIndex}` : ''}: ${f.message}`)))
-  m.on('step:destructive', (e) => log.warn(`${db.name}: ${e.version} ${e.direction} is destructive: ${e.reasons.join('; ')}${e.tables.length ? `; tables: ${e.tables.join(', ')}` : ''} — ${e.backup ? 'backing up first' : 'no backup (BACKUP_BEFORE_MIGRATION=true keeps the rows first)'}`))
+  m.on('step:destructive', (e) => log.warn(`${db.name}: ${e.version} ${e.direction} is destructive: ${e.reasons.join('; ')}${e.tables.length ? `; tables: ${e.tables.join(', ')}` : ''} — ${e.backup ? 'backing up first' : e.tables.length ? 'no backup (BACKUP_BEFORE_MIGRATION=true keeps the rows first)' : 'no table to back up'}`))
   m.on('backup', (e) => e.type === 'backup:done' && log.info(`${db.name}: backup ${e.id} done: ${e.rows} rows in ${e.durationMs} ms`))
   m.on('lock:waiting', (e) => log.info(`${db.name}: waiting for another instance to finish migrating set "${e.set}" (${e.holder?.owner ?? 'unknown'})`))
   try {
