@@ -45,7 +45,9 @@ export interface Evolution<D extends Document = Document> {
   needsUpgrade(doc: Readonly<Document>): boolean
   /**
    * A copy of the document with every missing step applied in order and the version field set to
-   * `current`. Never mutates its input; a document already at `current` comes back as an equal copy.
+   * `current`. Never mutates its input. A document already at `current` (its version field set to it) comes back
+   * as it is — the same object, nothing copied (most reads of a lazily evolved table are of current documents):
+   * copy it before changing it.
    * Throws E_DOCUMENT_TOO_NEW above `current`, E_DOCUMENT_TOO_OLD below `oldest`, E_EVOLUTION_FAILED when a
    * step throws or returns something that is not an object.
    */
@@ -135,6 +137,7 @@ export function defineEvolution<const C extends number, S extends EvolutionSteps
 
   const evolve = (doc: Readonly<Document>): EvolvedDocument<S, C> => {
     const from = check(doc)
+    if (from === current && doc[field] === current) return doc as EvolvedDocument<S, C>
     let out: Document = cloneDocument(doc as Document)
     for (const [v, step] of steps) {
       if (v <= from) continue
