@@ -84,6 +84,16 @@ describe('backups', () => {
     expect((await restoreBackup({ support: t.support, dir: i.options.dir, id: m.id })).ok).toBe(true)
   })
 
+  it('a second backup of the same step in the same second gets its own id', async () => {
+    const t = fakeTable(10)
+    const i = await input(t)
+    const at = new Date('2026-11-30T10:00:00Z')
+    const a = await takeBackup({ ...i, now: () => at })
+    const b = await takeBackup({ ...i, now: () => at })
+    expect(b.id).toBe(`${a.id}-2`)
+    expect((await listBackups(i.options.dir)).map((m) => m.status)).toEqual(['complete', 'complete'])
+  })
+
   it('the size guard refuses and leaves no backup behind', async () => {
     const t = fakeTable(1000)
     const i = await input(t, { maxRows: 500 })

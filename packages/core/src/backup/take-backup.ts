@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { open, rm, writeFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { StrataError, messageOf } from '../errors.js'
@@ -48,7 +49,7 @@ async function backup(input: TakeBackupInput): Promise<BackupManifest> {
   const resumable = (await listBackups(o.dir)).reverse().find((m) => m.status === 'in-progress' && m.db === input.db && m.set === input.set &&
     m.version === input.version && m.direction === input.direction && sameTables(m.reasonsTables ?? [], input.tables))
   const manifest: BackupManifest = resumable ?? {
-    format: 'strata-backup', formatVersion: 1, id: backupId(now(), input), createdAt: now().toISOString(), status: 'in-progress',
+    format: 'strata-backup', formatVersion: 1, id: freshId(o.dir, backupId(now(), input)), createdAt: now().toISOString(), status: 'in-progress',
     db: input.db, set: input.set, version: input.version, migration: input.migration, direction: input.direction,
     reasons: input.reasons, reasonsTables: [...input.tables], schemaSnapshot: { before: input.version }, tables: [],
   }
@@ -77,6 +78,13 @@ async function backup(input: TakeBackupInput): Promise<BackupManifest> {
   await saveManifest(o.dir, manifest)
   input.onEvent?.({ type: 'backup:done', id: manifest.id, rows: manifest.tables.reduce((n, t) => n + t.rows, 0), bytes: manifest.tables.reduce((n, t) => n + t.bytes, 0), durationMs: Date.now() - started })
   return manifest
+}
+
+/** Two backups of the same step within one second (a rerun after a failure) get `-2`, `-3`…: none is overwritten. */
+function freshId(dir: string, id: string): string {
+  let out = id
+  for (let i = 2; existsSync(backupPath(dir, out)); i++) out = `${id}-${i}`
+  return out
 }
 
 function sameTables(a: readonly string[], b: readonly string[]): boolean {
