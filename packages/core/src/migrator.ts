@@ -425,7 +425,8 @@ export class Migrator extends TypedEmitter {
           if (opts.stop?.aborted) throw opts.stop.reason
           const limit = this.opts.migrationTimeoutMs
           const stepSignal = limit ? AbortSignal.any([signal, timeoutSignal(limit, step.migration)]) : signal
-          const backupId = await this.backupBefore(step, backups, signal)
+          // Ctrl-C stops a backup at its next page too (it resumes from there on the next run), not only before a statement.
+          const backupId = await this.backupBefore(step, backups, opts.stop ? AbortSignal.any([signal, opts.stop]) : signal)
           const result = await runStep(step, {
             adapter: this.opts.adapter, history, emitter: this, set: this.set, placeholders: this.opts.placeholders ?? {},
             signal: stepSignal, stop: opts.stop, now: this.now, stamp: stamp(),

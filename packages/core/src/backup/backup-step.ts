@@ -28,10 +28,17 @@ export async function backupBeforeStep(i: BackupStepInput): Promise<string | und
   const take = i.backup !== undefined && i.adapter.backup !== undefined && (d.tables.length > 0 || i.backup.command !== undefined)
   i.emitter.emit('step:destructive', { version: m.version.raw, direction: i.step.direction, reasons: d.reasons, tables: d.tables, backup: take })
   if (!take || !i.backup || !i.adapter.backup) return undefined
-  const manifest = await takeBackup({
-    support: i.adapter.backup, options: i.backup, db: i.adapter.name, set: i.set, version: m.version.raw, migration: m.name,
-    direction: i.step.direction, reasons: d.reasons, tables: d.tables, dialect: i.adapter.dialect,
-    onEvent: (e) => i.emitter.emit('backup', e), signal: i.signal,
-  })
-  return manifest.id
+  try {
+    const manifest = await takeBackup({
+      support: i.adapter.backup, options: i.backup, db: i.adapter.name, set: i.set, version: m.version.raw, migration: m.name,
+      direction: i.step.direction, reasons: d.reasons, tables: d.tables, dialect: i.adapter.dialect,
+      onEvent: (e) => i.emitter.emit('backup', e), signal: i.signal,
+    })
+    return manifest.id
+  } catch (err) {
+    // A stopped backup (Ctrl-C, lost lease) surfaces as the stop's own reason, not the timer's or driver's AbortError,
+    // so the run ends with the stop's exit code; the manifest stays in progress and the next run resumes it.
+    if (i.signal?.aborted) throw i.signal.reason
+    throw err
+  }
 }
