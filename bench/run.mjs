@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every benchmark of issue 8 and writes bench/results/latest.{json,md} and the table in bench/README.md.
 // Use `bash bench/run.sh` (installs the peers first). Options:
-//   --only apply,race,plan,history,trace,journal   a subset (no-op start-up runs with apply, on its databases)
+//   --only apply,race,plan,history,trace,journal,hook,memory   a subset (no-op start-up runs with apply, on its databases)
 //   --db pg|cql                            one database only
 // Rounds: BENCH_PG_ROUNDS (5), BENCH_CQL_ROUNDS (5), BENCH_NOOP_ROUNDS (10), BENCH_RACE_PG_ROUNDS (5),
 // BENCH_RACE_CQL_ROUNDS (3); BENCH_COUNT (100) migrations for apply.
@@ -14,9 +14,11 @@ import { historyCql, historyPg, plan10k } from './suites/plan.mjs'
 import { raceCql, racePg } from './suites/race.mjs'
 import { roundTrips } from './suites/roundtrips.mjs'
 import { journal } from './suites/journal.mjs'
+import { hookCql, hookPg } from './suites/hook.mjs'
+import { memory } from './suites/memory.mjs'
 
 const { values: flags } = parseArgs({ options: { only: { type: 'string' }, db: { type: 'string' } } })
-const only = new Set((flags.only ?? 'apply,race,plan,history,trace,journal').split(','))
+const only = new Set((flags.only ?? 'apply,race,plan,history,trace,journal,hook,memory').split(','))
 const pg = flags.db !== 'cql'
 const cql = flags.db !== 'pg'
 const int = (name, dflt) => Number.parseInt(process.env[name] ?? '', 10) || dflt
@@ -90,6 +92,17 @@ try {
     r.journal = {}
     if (cql) await suite('journal Cassandra', async () => { r.journal.cassandra = await journal(ctx, 'cql') })
     if (pg) await suite('journal PostgreSQL per-statement', async () => { r.journal.postgresql = await journal(ctx, 'pg') })
+    if (pg) await suite('journal PostgreSQL transactional', async () => { r.journal.postgresqlTx = await journal(ctx, 'pg-tx') })
+  }
+  if (only.has('hook')) {
+    log('hook: migrateOnStartup no-op in process, beyond the connect')
+    r.hook = {}
+    if (pg) await suite('hook PostgreSQL', async () => { r.hook.postgresql = await hookPg(ctx) })
+    if (cql) await suite('hook Cassandra', async () => { r.hook.cassandra = await hookCql(ctx) })
+  }
+  if (only.has('memory') && pg) {
+    log('memory: peak RSS of up over 100 and 10,000 migrations (PostgreSQL)')
+    await suite('memory', async () => { r.memory = await memory(ctx) })
   }
   if (only.has('trace')) {
     log('round trips: Strata traced once per case')

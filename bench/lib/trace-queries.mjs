@@ -12,6 +12,10 @@ const ROOT = process.env.BENCH_TRACE_ROOT ?? dirname(dirname(dirname(fileURLToPa
 
 const tally = new Map()
 const t0 = performance.now()
+let total = 0
+
+/** Queries sent so far (in-process use: import this module, then read the count before and after a call). */
+export const queriesSent = () => total
 
 /** A short, literal-free label for a statement: its first words, numbers and names of tables blurred. */
 function label(text) {
@@ -27,6 +31,7 @@ function wrap(proto, method, textOf) {
     const note = () => {
       const e = tally.get(key) ?? { count: 0, ms: 0 }
       e.count++
+      total++
       e.ms += performance.now() - start
       tally.set(key, e)
     }

@@ -1,6 +1,6 @@
 // journal: what one statement of a long file costs, at 100 statements and at BENCH_JOURNAL_N (10,000), run
 // statement by statement with the per-statement journal (Cassandra; PostgreSQL per-statement, the CockroachDB
-// path). Per statement = the file's duration as `up --json` reports it (its first statement sent to its completion
+// path; and PostgreSQL's default, the file in one transaction). Per statement = the file's duration as `up --json` reports it (its first statement sent to its completion
 // written) ÷ its statements. A journal whose writes grow with the file (a list of hashes in the history row, read by
 // every fenced write) shows as a per-statement cost that grows with N.
 import { mkdtempSync, writeFileSync } from 'node:fs'
@@ -21,8 +21,9 @@ function writeFile(ext, n, header = '') {
   return dir
 }
 
+/** Modes: 'cql' (Cassandra), 'pg' (PostgreSQL per statement: the CockroachDB path), 'pg-tx' (PostgreSQL, one transaction). */
 async function runOnce(mode, ctx, n) {
-  const dir = writeFile(mode === 'cql' ? 'cql' : 'sql', n, mode === 'cql' ? '' : '-- strata:no-transaction')
+  const dir = writeFile(mode === 'cql' ? 'cql' : 'sql', n, mode === 'pg' ? '-- strata:no-transaction' : '')
   let args
   if (mode === 'cql') {
     const ks = await ctx.cqlAdmin.create('bjournal')
@@ -31,7 +32,7 @@ async function runOnce(mode, ctx, n) {
   } else {
     const [db] = await freshPgDatabases(ctx.pgAdminUrl, 1, 'bjournal')
     ctx.cleanup.push(() => db.drop())
-    args = ['--db', 'cockroachdb', '--url', db.url, '--force-per-statement']
+    args = ['--db', 'cockroachdb', '--url', db.url, ...(mode === 'pg' ? ['--force-per-statement'] : [])]
   }
   await timeProcess({ cmd: process.execPath, args: [STRATA_CLI, ...args, '--dir', dir, 'up', '--no-snapshots', '--target', '001'] })
   const r = await timeProcess({ cmd: process.execPath, args: [STRATA_CLI, ...args, '--dir', dir, 'up', '--no-snapshots', '--json'] })
@@ -40,7 +41,7 @@ async function runOnce(mode, ctx, n) {
   return step.durationMs
 }
 
-/** Per-statement cost at 100 and at N statements, for one mode ('cql' or 'pg-per-statement'). */
+/** Per-statement cost at 100 and at N statements, for one mode (see runOnce). */
 export async function journal(ctx, mode) {
   const N = int('BENCH_JOURNAL_N', 10_000)
   const rounds = int('BENCH_JOURNAL_ROUNDS', 3)

@@ -52,6 +52,24 @@ describe('migrateOnStartup', () => {
     expect(forced?.schemaVersion).toBe('1.2.0')
   })
 
+  it('a no-op reads history once and takes no lease; a changed checksum still fails it as up would', async () => {
+    const db = new MemoryDatabase()
+    await migrateOnStartup({ databases: [{ name: 'scylladb', adapter: new MemoryAdapter({ db }), migrations: semver }], env: { AUTO_MIGRATE: 'true' }, logger: quiet() })
+    const adapter = new MemoryAdapter({ db })
+    let reads = 0
+    let leases = 0
+    const list = adapter.history.list.bind(adapter.history)
+    adapter.history.list = (set) => (reads++, list(set))
+    const tryAcquire = adapter.lock.tryAcquire.bind(adapter.lock)
+    adapter.lock.tryAcquire = (req) => (leases++, tryAcquire(req))
+    const [r] = await migrateOnStartup({ databases: [{ name: 'scylladb', adapter, migrations: semver }], env: { AUTO_MIGRATE: 'true' }, logger: quiet() })
+    expect(r).toMatchObject({ applied: [], pending: [], schemaVersion: '1.1.0' })
+    expect({ reads, leases }).toEqual({ reads: 1, leases: 0 })
+    const edited = [semver[0], sqlMigration('1.1.0', ['CREATE TABLE t1_1_0 (id int, x int)'])]
+    await expect(migrateOnStartup({ databases: [{ name: 'scylladb', adapter: new MemoryAdapter({ db }), migrations: edited }], env: { AUTO_MIGRATE: 'true' }, logger: quiet() }))
+      .rejects.toMatchObject({ code: 'E_CHECKSUM_MISMATCH', version: '1.1.0' })
+  })
+
   it('refuses to start against a newer major, naming both versions, before touching anything', async () => {
     const db = new MemoryDatabase()
     const v2 = [...semver, sqlMigration('2.0.0', ['CREATE TABLE t2 (id int)'])]

@@ -1,6 +1,7 @@
 import { checkCompatibility, type AppSchemaRequirements, type CompatibilityResult } from './compatibility.js'
 import { StrataError, messageOf } from './errors.js'
 import { Migrator, appCap, type MigratorOptions } from './migrator.js'
+import type { StatusReport } from './migrator-options.js'
 import { isToApply } from './status.js'
 import type { StepResult } from './run/run-step.js'
 import { toMigrations, type MigrationInput } from './code-migrations.js'
@@ -162,8 +163,12 @@ async function startOne(db: StartupDatabase, flags: StartupFlags, opts: StartupO
       }
       if (c.ok && c.reason !== 'compatible') warn(c.message)
     }
-    gate((await m.status()).current, false)
-    if (mode !== 'check') {
+    // One history read for a no-op: the status before says whether `up` has anything to do (a row to apply or to
+    // finish, or an error it must raise, such as a changed checksum); only then does the hook run it and read again.
+    const before = await m.status({ app })
+    gate(before.current, false)
+    let status = before
+    if (mode !== 'check' && needsRun(before)) {
       const kinds: MigrationKind[] = mode === 'force' ? ['schema', 'data'] : ['schema']
       // The gate never overshoots: nothing newer than the app's own schema version is applied.
       const run = await m.up({ kinds, signal: opts.signal, stop, createTarget: true, upTo: appCap(app) })
@@ -171,8 +176,8 @@ async function startOne(db: StartupDatabase, flags: StartupFlags, opts: StartupO
       result.applied = run.steps
       if (run.steps.length) log.info(`${db.name}: applied ${run.steps.map((s) => s.version).join(', ')}`)
       if (run.blockedBy) warn(`data migration ${run.blockedBy.version} ${run.blockedBy.name} is pending; set FORCE_MIGRATION=true (or ${db.name.toUpperCase()}_FORCE_MIGRATION) to apply it`)
+      status = await m.status({ app })
     }
-    const status = await m.status({ app })
     result.schemaVersion = status.current ?? null
     result.pending = status.rows.filter((r) => isToApply(r) || r.state === 'partial' || r.state === 'failed').map((r) => r.version)
     result.waiting = status.waiting
@@ -193,6 +198,11 @@ async function startOne(db: StartupDatabase, flags: StartupFlags, opts: StartupO
   } finally {
     if (!db.keepOpen) await adapter.close()
   }
+}
+
+/** Whether `up` has work (or an error to raise) for this status: otherwise the hook skips it, and its lease. */
+function needsRun(s: StatusReport): boolean {
+  return s.issues.some((i) => i.severity === 'error') || s.rows.some((r) => isToApply(r) || r.state === 'partial' || r.state === 'failed' || r.state === 'rolling_back')
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
