@@ -1,7 +1,7 @@
 import type { Adapter, LintDialect } from '@strata-migrate/core/adapter-kit'
 import { cockroachConnection, cockroachSettingsFromEnv, cockroachSettingsSchema, type CockroachSettings } from '@strata-migrate/cockroachdb/settings'
 import { scyllaConnection, scyllaSettingsFromEnv, scyllaSettingsSchema, type ScyllaSettings } from '@strata-migrate/scylladb/settings'
-import type { z } from 'zod'
+import type { z } from '@strata-migrate/core/adapter-kit'
 import type { DbName } from './config.js'
 import type { Settings } from './settings.js'
 

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from '@strata-migrate/core/adapter-kit'
 import { configFileSchema } from './config.js'
 
 /**

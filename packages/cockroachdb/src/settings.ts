@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from '@strata-migrate/core/adapter-kit'
 import {
   StrataError, credentialsShape, envNameOf, envValue, insecureTlsWarning, mergeSettings, normalizeTls, parseSettings,
   readEnvSettings, resolvePassword, resolveTls, tlsEnvFields, tlsSettingSchema, withTlsObject, type Env, type EnvField,

@@ -4,6 +4,10 @@
  * helpers (zod schemas, env, TLS), and the engine's internals the conformance suite exercises. Applications import
  * the main entry instead; test doubles are in `@strata-migrate/core/testing`.
  */
+// zod for the adapters' and the CLI's settings schemas, from core's own copy: core's build inlines zod (tsup
+// noExternal), so a start-up loads it as one chunk instead of its ~95 modules (~60 ms of a no-op `up` on Node 22,
+// bench/README.md), and every package validates with the same zod instance.
+export { z } from 'zod'
 export * from './errors.js'
 export * from './retry.js'
 export * from './hash.js'

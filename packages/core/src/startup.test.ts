@@ -65,7 +65,7 @@ describe('migrateOnStartup', () => {
     const [r] = await migrateOnStartup({ databases: [{ name: 'scylladb', adapter, migrations: semver }], env: { AUTO_MIGRATE: 'true' }, logger: quiet() })
     expect(r).toMatchObject({ applied: [], pending: [], schemaVersion: '1.1.0' })
     expect({ reads, leases }).toEqual({ reads: 1, leases: 0 })
-    const edited = [semver[0], sqlMigration('1.1.0', ['CREATE TABLE t1_1_0 (id int, x int)'])]
+    const edited = [semver[0] as (typeof semver)[number], sqlMigration('1.1.0', ['CREATE TABLE t1_1_0 (id int, x int)'])]
     await expect(migrateOnStartup({ databases: [{ name: 'scylladb', adapter: new MemoryAdapter({ db }), migrations: edited }], env: { AUTO_MIGRATE: 'true' }, logger: quiet() }))
       .rejects.toMatchObject({ code: 'E_CHECKSUM_MISMATCH', version: '1.1.0' })
   })

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from '@strata-migrate/core/adapter-kit'
 import {
   StrataError, credentialsShape, mergeSettings, envNameOf, envValue, insecureTlsWarning, normalizeTls, parseSettings, withTlsObject, readEnvSettings,
   resolvePassword, resolveTls, tlsEnvFields, tlsSettingSchema, type Env, type EnvField,
