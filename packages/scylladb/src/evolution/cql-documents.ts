@@ -11,7 +11,21 @@ const { consistencies } = cassandra.types
 export interface CqlRow {
   readonly values: Readonly<Record<string, unknown>>
   readonly token?: string
+  /** With the `writetime` fence: the newest write time (µs) of the cells the upgrade fences, as read with the row. */
+  readonly writetime?: bigint
 }
+
+/**
+ * How a write-back is kept from overwriting a concurrent write:
+ * - `lwt`: a lightweight transaction conditioned on the values as read (a Paxos round per row);
+ * - `writetime`: a plain write `USING TIMESTAMP <newest write time read with the row> + 1`. Cassandra and ScyllaDB
+ *   resolve every cell by its timestamp (last write wins, not last arrival), so the upgrade replaces exactly the
+ *   cells as they were read and loses, cell by cell, to any write made after them — whenever it arrives. The
+ *   difference from `lwt`: a concurrent writer wins instead of making us re-read, so a row an old writer rewrites
+ *   during the sweep stays at its old version (counted by the census; the next read or sweep upgrades it).
+ *   Tables whose fenced cells include a non-frozen collection use `lwt` (no single WRITETIME for such a column).
+ */
+export type CqlWriteFence = 'lwt' | 'writetime'
 
 /**
  * How documents sit in the table: `columns` (each field is a column; the version field is an `int` column)
@@ -29,7 +43,12 @@ export interface CqlDocumentsOptions {
   consistency?: number
   /** Paxos phase of conditional writes, and re-reads after a lost condition (default SERIAL). */
   serialConsistency?: number
+  /** How write-backs are fenced (default `lwt`; sweeps default to `writetime`). */
+  fence?: CqlWriteFence
 }
+
+/** A column whose cells have no single write time (WRITETIME refuses non-frozen collections before Cassandra 5). */
+const multiCell = (type: string): boolean => /^(list|set|map)</.test(type) || type === 'counter'
 
 /**
  * Reads and conditionally writes one entity's documents in a CQL table: the storage binding that core's
@@ -42,6 +61,8 @@ export class CqlDocuments implements DocumentBinding<CqlRow> {
   private readonly consistency: number
   private readonly serial: number
   private readonly keyColumns: readonly string[]
+  /** The fence in effect (`writetime` falls back to `lwt` when a fenced column is a collection). */
+  readonly fence: CqlWriteFence
 
   constructor(readonly info: CqlTableInfo, o: CqlDocumentsOptions) {
     this.client = o.client
@@ -54,6 +75,18 @@ export class CqlDocuments implements DocumentBinding<CqlRow> {
     for (const c of need) {
       if (!info.columns.includes(c)) throw new StrataError('E_CONFIG', `${info.keyspace}.${info.table} has no column "${c}" (add it with a schema migration first)`)
     }
+    const wanted = o.fence ?? 'lwt'
+    this.fence = wanted === 'writetime' && this.fencedColumns.some((c) => multiCell(info.types[c] ?? '')) ? 'lwt' : wanted
+  }
+
+  /** The cells a write-back may change: every non-key column read. */
+  private get fencedColumns(): readonly string[] {
+    return this.selectColumns.filter((c) => !this.keyColumns.includes(c))
+  }
+
+  /** Columns whose WRITETIME a read must return with the row (none with the `lwt` fence). */
+  get writetimeColumns(): readonly string[] {
+    return this.fence === 'writetime' ? this.fencedColumns : []
   }
 
   /** Columns every read selects: all of them for `columns`, the key and the JSON column(s) for `json`. */
@@ -141,9 +174,19 @@ export class CqlDocuments implements DocumentBinding<CqlRow> {
       cond(this.layout.json, row.values[this.layout.json])
     }
     if (sets.length === 0) return true
+    const keys = this.keyColumns.map((c) => row.values[c])
+    if (this.fence === 'writetime' && row.writetime !== undefined) {
+      // One plain write one microsecond after the newest cell we read: it supersedes what we read and loses to
+      // anything written since (see CqlWriteFence). Idempotent: the same timestamp and values on a retry.
+      const cql = `UPDATE ${qualified(this.info)} USING TIMESTAMP ? SET ${sets.join(', ')} WHERE ${keyWhere(this.info)}`
+      await this.client.execute(cql, [cassandra.types.Long.fromString((row.writetime + 1n).toString()), ...setParams, ...keys], {
+        prepare: true, consistency: this.consistency, isIdempotent: true,
+      })
+      return true
+    }
     const cql = `UPDATE ${qualified(this.info)} SET ${sets.join(', ')} WHERE ${keyWhere(this.info)} IF ${conds.join(' AND ')}`
     try {
-      const rs = await this.client.execute(cql, [...setParams, ...this.keyColumns.map((c) => row.values[c]), ...condParams], {
+      const rs = await this.client.execute(cql, [...setParams, ...keys, ...condParams], {
         prepare: true, consistency: this.consistency, serialConsistency: this.serial,
       })
       return rs.wasApplied()

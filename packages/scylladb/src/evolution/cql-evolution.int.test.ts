@@ -127,6 +127,41 @@ describe('lazy evolution over CQL (real Cassandra)', () => {
     expect(census.census).toMatchObject({ total: 1500, byVersion: { 2: 1500 }, upgraded: 0 })
   })
 
+  it('a sweep fenced by write time never overwrites a write made between its read and its write, in either layout', async () => {
+    // JSON layout: the whole document is one cell, so the fence covers the whole document.
+    await exec(`CREATE TABLE ${ks.name}.race_docs (id text PRIMARY KEY, doc text, schema_version int)`)
+    for (const id of ['a', 'b', 'c']) await exec(`INSERT INTO ${ks.name}.race_docs (id, doc) VALUES (?, ?)`, [id, JSON.stringify({ id, state: 'open' })])
+    const theirs = JSON.stringify({ id: 'b', session_state: 'theirs', tags: [], schema_version: 3 })
+    const layout = { json: 'doc', versionColumn: 'schema_version' }
+    const swept = await sweepCqlTable({
+      client: ks.admin.client, keyspace: ks.name, table: 'race_docs', evolution: sessions, layout,
+      // An app on the current code stores its own document for b after the sweep read b and before it writes.
+      hooks: { beforeWriteBack: async ({ key }) => void (key.includes('id=b') && (await exec(`UPDATE ${ks.name}.race_docs SET doc = ?, schema_version = 3 WHERE id = 'b'`, [theirs]))) },
+    })
+    // b counts as upgraded: under the write-time fence a concurrent writer wins silently (an LWT would have re-read).
+    expect(swept.census).toMatchObject({ total: 3, atCurrent: 3, upgraded: 3 })
+    expect((await row('race_docs', 'b'))?.get('doc')).toBe(theirs)
+    expect(JSON.parse(String((await row('race_docs', 'a'))?.get('doc')))).toMatchObject({ session_state: 'open', schema_version: 3 })
+
+    // Columns layout (no collection): each cell is fenced; the app's cells win, the upgrade's other cells stand.
+    const bodies = defineEvolution({ entity: 'message', current: 2, steps: { 2: ({ body, ...d }: Document) => ({ ...d, body: null, text: `${String(body)}!` }) } })
+    await exec(`INSERT INTO ${ks.name}.messages (conv, seq, body) VALUES ('race', 1, 'old')`)
+    await sweepCqlTable({
+      client: ks.admin.client, keyspace: ks.name, table: 'messages', evolution: bodies, id: 'race-columns',
+      hooks: { beforeWriteBack: async ({ key }) => void (key.includes('conv=race') && (await exec(`UPDATE ${ks.name}.messages SET text = 'app', schema_version = 2 WHERE conv = 'race' AND seq = 1`))) },
+    })
+    const m = await exec(`SELECT body, text, schema_version FROM ${ks.name}.messages WHERE conv = 'race' AND seq = 1`)
+    expect([m.first()?.get('body'), m.first()?.get('text'), m.first()?.get('schema_version')]).toEqual([null, 'app', 2])
+  })
+
+  it('a table with a collection column keeps the LWT fence (no single write time), and the lwt fence can be chosen', async () => {
+    const { openCqlDocuments } = await import('./cql-documents.js')
+    const withList = await openCqlDocuments({ client: ks.admin.client, keyspace: ks.name, table: 'sessions', evolution: sessions, fence: 'writetime' })
+    expect([withList.fence, withList.writetimeColumns]).toEqual(['lwt', []])
+    const json = await openCqlDocuments({ client: ks.admin.client, keyspace: ks.name, table: 'session_docs', evolution: sessions, layout: { json: 'doc', versionColumn: 'schema_version' }, fence: 'writetime' })
+    expect([json.fence, json.writetimeColumns]).toEqual(['writetime', ['doc', 'schema_version']])
+  })
+
   it('backfills from a data migration: a failure half-way resumes at the first unfinished page', async () => {
     const ids = Array.from({ length: 400 }, (_, i) => `u${i}`)
     await ks.admin.execute(`CREATE TABLE ${ks.name}.users (id text PRIMARY KEY, locale text)`)

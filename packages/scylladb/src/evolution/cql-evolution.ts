@@ -3,7 +3,7 @@ import {
   type Document, type Evolution, type RepositoryOptions, type SweepOptions, type SweepResult,
 } from '@strata-migrate/core/adapter-kit'
 import { CqlCheckpointStore } from './cql-checkpoints.js'
-import { openCqlDocuments, type CqlDocuments, type CqlDocumentsOptions, type CqlRow } from './cql-documents.js'
+import { openCqlDocuments, type CqlDocuments, type CqlDocumentsOptions, type CqlRow, type CqlWriteFence } from './cql-documents.js'
 import { CqlTokenRangeSource } from './token-ranges.js'
 
 export interface CqlRepositoryOptions<D extends Document> extends CqlDocumentsOptions, Omit<RepositoryOptions<D>, 'evolution'> {
@@ -28,16 +28,19 @@ export interface CqlSweepOptions extends CqlDocumentsOptions, Pick<SweepOptions<
   id?: string
   /** Keyspace of the `strata_sweeps` checkpoint table (default: the table's keyspace). */
   checkpointKeyspace?: string
+  /** How upgrades are fenced against concurrent writes (default `writetime`: no Paxos round per row; see CqlWriteFence). */
+  fence?: CqlWriteFence
 }
 
 /**
- * Sweeps a whole CQL table: even token-range splits walked in parallel, every old document upgraded with the
- * same LWT as on-read write-back, throttled to `rate` rows/s, checkpointed in `strata_sweeps` after every
+ * Sweeps a whole CQL table: even token-range splits walked in parallel, every old document upgraded with a write
+ * fenced by the write time read with the row (or, with `fence: 'lwt'`, the same LWT as on-read write-back),
+ * throttled to `rate` rows/s, checkpointed in `strata_sweeps` after every
  * page so a killed sweep resumes, ending with a census (documents per version, deletable steps).
  */
 export async function sweepCqlTable(o: CqlSweepOptions): Promise<SweepResult> {
-  const documents = await openCqlDocuments(o)
-  const source = new CqlTokenRangeSource(o.client, documents.info, documents.selectColumns, o.consistency)
+  const documents = await openCqlDocuments({ ...o, fence: o.fence ?? 'writetime' })
+  const source = new CqlTokenRangeSource(o.client, documents.info, documents.selectColumns, o.consistency, documents.writetimeColumns)
   const upgrade = o.upgrade !== false
   return runSweep({
     ...o,

@@ -44,9 +44,25 @@ export class CqlTokenRangeSource implements WalkSource<CqlRow> {
     private readonly info: CqlTableInfo,
     private readonly columns: readonly string[],
     private readonly consistency: number = consistencies.localQuorum,
+    /** Columns whose WRITETIME is read with each row (the `writetime` fence); the row keeps the newest. */
+    private readonly writetimeColumns: readonly string[] = [],
   ) {
     const token = tokenOf(info)
-    this.cql = `SELECT ${token} AS strata_token, ${columns.map(quoteId).join(', ')} FROM ${qualified(info)} WHERE ${token} > ? AND ${token} <= ?`
+    const wt = writetimeColumns.map((c, i) => `, WRITETIME(${quoteId(c)}) AS strata_wt_${i}`).join('')
+    this.cql = `SELECT ${token} AS strata_token, ${columns.map(quoteId).join(', ')}${wt} FROM ${qualified(info)} WHERE ${token} > ? AND ${token} <= ?`
+  }
+
+  private toRow(r: cassandra.types.Row): CqlRow {
+    const row = { token: String(r.get('strata_token')), values: Object.fromEntries(this.columns.map((c) => [c, r.get(c)])) }
+    if (!this.writetimeColumns.length) return row
+    let newest: bigint | undefined
+    for (let i = 0; i < this.writetimeColumns.length; i++) {
+      const v = r.get(`strata_wt_${i}`)
+      if (v === null || v === undefined) continue // a null cell has no write time
+      const t = BigInt(String(v))
+      if (newest === undefined || t > newest) newest = t
+    }
+    return newest === undefined ? row : { ...row, writetime: newest }
   }
 
   async readPage(req: PageRequest): Promise<WalkPage<CqlRow>> {
@@ -65,7 +81,7 @@ export class CqlTokenRangeSource implements WalkSource<CqlRow> {
         prepare: true, fetchSize: req.pageSize, isIdempotent: true, consistency: this.consistency,
         ...(cur.pageState ? { pageState: cur.pageState } : {}),
       })
-      rows = rows.concat(rs.rows.map((r) => ({ token: String(r.get('strata_token')), values: Object.fromEntries(this.columns.map((c) => [c, r.get(c)])) })))
+      rows = rows.concat(rs.rows.map((r) => this.toRow(r)))
       cur.pageState = rs.pageState ?? undefined
       if (!rs.pageState) cur.exhausted = true
       if (cur.exhausted || rows.length === 0) continue
