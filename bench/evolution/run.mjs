@@ -2,7 +2,7 @@
 // Lazy document evolution benchmark (see README.md): evolve() cost per document for a 5-step chain, and
 // sweep throughput against a plain paged read-and-write loop over the same table, in one run, on Cassandra
 // (CQL) and on the DynamoDB API (DynamoDB Local). Uses only the workspace's built packages (pnpm build first).
-// Usage: node bench/evolution/run.mjs [--rows 20000] [--ddb-rows 8000] [--only evolve|cql|dynamodb] [--no-readme]
+// Usage: node bench/evolution/run.mjs [--rows 20000] [--ddb-rows 8000] [--mem-rows 1000000] [--only evolve|cql|dynamodb|memory] [--no-readme]
 import { readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { cpus } from 'node:os'
@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util'
 const HERE = dirname(fileURLToPath(import.meta.url))
 const ROOT = join(HERE, '..', '..')
 const dist = (pkg) => import(join(ROOT, 'packages', pkg, 'dist/index.js'))
-const { values: args } = parseArgs({ options: { rows: { type: 'string', default: '20000' }, 'ddb-rows': { type: 'string', default: '8000' }, only: { type: 'string' }, 'no-readme': { type: 'boolean' } } })
+const { values: args } = parseArgs({ options: { rows: { type: 'string', default: '20000' }, 'ddb-rows': { type: 'string', default: '8000' }, 'mem-rows': { type: 'string', default: '1000000' }, only: { type: 'string' }, 'no-readme': { type: 'boolean' } } })
 const ROWS = Number(args.rows)
 const DDB_ROWS = Number(args['ddb-rows'])
 const want = (part) => !args.only || args.only === part
@@ -113,7 +113,7 @@ async function benchCql(testkit, endpoints) {
     if (sweep.r.census.percentCurrent !== 100) throw new Error(`CQL sweep left ${JSON.stringify(sweep.r.census.byVersion)}`)
     return [
       ['plain paged read + UPDATE loop (64 in flight)', ROWS, plain.ms],
-      ['sweep: token ranges, LWT per row, checkpoints', ROWS, sweep.ms],
+      ['sweep: token ranges, writes fenced by write time, checkpoints', ROWS, sweep.ms],
       ['sweep of an up-to-date table (reads + census only)', ROWS, again.ms],
     ]
   } finally {
@@ -164,7 +164,45 @@ async function benchDynamo(endpoints) {
   }
 }
 
-function markdown(evolveRows, cqlRows, ddbRows, versions) {
+/**
+ * Peak RSS of a sweep process over a tenth of --mem-rows and over all of them (Cassandra): flat means the sweep
+ * holds pages, not the table. The rows are loaded between the two runs; the second walks all of them.
+ */
+async function benchMemory(endpoints) {
+  const { createCqlClient, freshKeyspaceName } = await dist('testkit')
+  const total = Number(args['mem-rows'])
+  const client = createCqlClient(endpoints.scylladb)
+  await client.connect()
+  const ks = freshKeyspaceName('bench_evolve_mem')
+  const [contactPoint] = endpoints.scylladb.contactPoints
+  const out = []
+  try {
+    await client.execute(`CREATE KEYSPACE ${ks} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`)
+    await client.execute(`CREATE TABLE ${ks}.rows (id text PRIMARY KEY, v text, schema_version int)`)
+    const insert = `INSERT INTO ${ks}.rows (id, v) VALUES (?, ?)`
+    let loaded = 0
+    for (const rows of [total / 10, total]) {
+      log(`memory: loading rows ${loaded.toLocaleString('en')} to ${rows.toLocaleString('en')}`)
+      const from = loaded
+      await pool(rows - from, 256, (i) => client.execute(insert, [`r${from + i}`, `row ${from + i}`], { prepare: true }))
+      loaded = rows
+      log(`memory: sweeping ${rows.toLocaleString('en')} rows in a child process`)
+      const { spawnSync } = await import('node:child_process')
+      const t0 = Date.now()
+      const child = spawnSync(process.execPath, [join(HERE, 'sweep-child.mjs'), contactPoint, endpoints.scylladb.localDataCenter, ks, 'rows'], { encoding: 'utf8', maxBuffer: 1 << 24 })
+      if (child.status !== 0) throw new Error(`sweep child failed: ${child.stderr.slice(-2000)}`)
+      const r = JSON.parse(child.stdout)
+      if (r.census.total !== rows || r.census.percentCurrent !== 100) throw new Error(`memory sweep census: ${JSON.stringify(r.census)}`)
+      out.push({ rows, peakRssBytes: r.peakRssBytes, ms: Date.now() - t0 })
+    }
+    return out
+  } finally {
+    await client.execute(`DROP KEYSPACE IF EXISTS ${ks}`).catch(() => {})
+    await client.shutdown()
+  }
+}
+
+function markdown(evolveRows, cqlRows, ddbRows, memRows, versions) {
   const lines = [`Run ${new Date().toISOString()} · ${cpus().length} × ${cpus()[0]?.model.trim()} · Node ${process.version}${versions ? ` · ${versions.scylladb ? `Cassandra ${versions.scylladb}` : ''}${versions.dynamodb ? ` · ${versions.dynamodb}` : ''}` : ''}`, '']
   if (evolveRows.length) {
     lines.push('#### `evolve()` per document (in process, median of 5 × 100,000)', '', '| document | cost per document |', '| --- | ---: |')
@@ -178,32 +216,46 @@ function markdown(evolveRows, cqlRows, ddbRows, versions) {
       target('evolve(), 5 steps, beyond the steps themselves (− floor)', ns['v1 → v6 (5 steps)'] - ns['v1 → v6, the five step functions called directly (floor)'], 2),
       target('evolve(), a current document', ns['v6 (current: returned as is)'], 0.2), '')
   }
-  for (const [title, rows] of [['Cassandra (CQL), every row v1 → v6', cqlRows], ['DynamoDB API (DynamoDB Local), every item v1 → v6', ddbRows]]) {
+  const sweepTargets = []
+  for (const [title, rows, label] of [['Cassandra (CQL), every row v1 → v6', cqlRows, 'Cassandra'], ['DynamoDB API (DynamoDB Local), every item v1 → v6', ddbRows, 'DynamoDB API']]) {
     if (!rows.length) continue
     const base = rows[0]
     lines.push(`#### ${title}`, '', '| loop | rows | time | rows/s | vs plain loop |', '| --- | ---: | ---: | ---: | ---: |')
     for (const [what, n, ms] of rows) lines.push(`| ${what} | ${n.toLocaleString('en')} | ${(ms / 1000).toFixed(1)} s | ${rate(n, ms).toLocaleString('en')} | ${(rate(n, ms) / rate(base[1], base[2])).toFixed(2)}× |`)
     lines.push('')
+    const v = rate(rows[1][1], rows[1][2]) / rate(base[1], base[2])
+    sweepTargets.push(`| sweep ÷ plain loop, ${label} | ${v.toFixed(2)}× | ≥ 1.00× | ${v >= 1 ? 'PASS' : '**MISS**'} |`)
   }
+  if (memRows.length) {
+    lines.push('#### Memory: peak RSS of a sweep process (Cassandra, rows already loaded; in a child process)', '', '| rows | peak RSS | time |', '| ---: | ---: | ---: |')
+    for (const m of memRows) lines.push(`| ${m.rows.toLocaleString('en')} | ${(m.peakRssBytes / 2 ** 20).toFixed(0)} MiB | ${(m.ms / 1000).toFixed(1)} s |`)
+    lines.push('')
+    const [small, large] = memRows
+    const v = large.peakRssBytes / small.peakRssBytes
+    sweepTargets.push(`| memory: peak RSS of a ${large.rows.toLocaleString('en')}-row sweep ÷ a ${small.rows.toLocaleString('en')}-row one | ${v.toFixed(2)}× (${(large.peakRssBytes / 2 ** 20).toFixed(0)} vs ${(small.peakRssBytes / 2 ** 20).toFixed(0)} MiB) | flat (≤ 1.20×) | ${v <= 1.2 ? 'PASS' : '**MISS**'} |`)
+  }
+  if (sweepTargets.length) lines.push('| target | measured | limit | result |', '| --- | ---: | ---: | --- |', ...sweepTargets, '')
   return lines.join('\n')
 }
 
 const evolveRows = want('evolve') ? benchEvolve() : []
 let cqlRows = []
 let ddbRows = []
+let memRows = []
 let versions
-if (want('cql') || want('dynamodb')) {
+if (want('cql') || want('dynamodb') || want('memory')) {
   const testkit = await dist('testkit')
   const dbs = await testkit.ensureDatabases({ log })
   versions = dbs.versions
   try {
     if (want('cql')) cqlRows = await benchCql(testkit, dbs.endpoints)
     if (want('dynamodb')) ddbRows = await benchDynamo(dbs.endpoints)
+    if (want('memory')) memRows = await benchMemory(dbs.endpoints)
   } finally {
     await dbs.release()
   }
 }
-const md = markdown(evolveRows, cqlRows, ddbRows, versions)
+const md = markdown(evolveRows, cqlRows, ddbRows, memRows, versions)
 console.log(md)
 if (!args['no-readme'] && !args.only) {
   const readme = join(HERE, 'README.md')

@@ -23,7 +23,8 @@ export interface CqlRow {
  *   cells as they were read and loses, cell by cell, to any write made after them — whenever it arrives. The
  *   difference from `lwt`: a concurrent writer wins instead of making us re-read, so a row an old writer rewrites
  *   during the sweep stays at its old version (counted by the census; the next read or sweep upgrades it).
- *   Tables whose fenced cells include a non-frozen collection use `lwt` (no single WRITETIME for such a column).
+ *   A non-frozen collection's WRITETIME is a list, one per element (Cassandra 5.0, CASSANDRA-8877): the newest
+ *   counts. Where the server refuses WRITETIME on collections (ScyllaDB, Cassandra 4), such tables use `lwt`.
  */
 export type CqlWriteFence = 'lwt' | 'writetime'
 
@@ -47,8 +48,8 @@ export interface CqlDocumentsOptions {
   fence?: CqlWriteFence
 }
 
-/** A column whose cells have no single write time (WRITETIME refuses non-frozen collections before Cassandra 5). */
-const multiCell = (type: string): boolean => /^(list|set|map)</.test(type) || type === 'counter'
+/** A non-frozen collection: one cell per element, so WRITETIME returns a list where the server supports it. */
+const multiCell = (type: string): boolean => /^(list|set|map)</.test(type)
 
 /**
  * Reads and conditionally writes one entity's documents in a CQL table: the storage binding that core's
@@ -75,8 +76,19 @@ export class CqlDocuments implements DocumentBinding<CqlRow> {
     for (const c of need) {
       if (!info.columns.includes(c)) throw new StrataError('E_CONFIG', `${info.keyspace}.${info.table} has no column "${c}" (add it with a schema migration first)`)
     }
-    const wanted = o.fence ?? 'lwt'
-    this.fence = wanted === 'writetime' && this.fencedColumns.some((c) => multiCell(info.types[c] ?? '')) ? 'lwt' : wanted
+    this.fence = o.fence ?? 'lwt'
+  }
+
+  /** Falls back to the LWT fence when a collection column's write time cannot be read here (see CqlWriteFence). */
+  async checkFence(): Promise<void> {
+    const collection = this.fence === 'writetime' ? this.fencedColumns.find((c) => multiCell(this.info.types[c] ?? '')) : undefined
+    if (!collection) return
+    try {
+      await this.client.execute(`SELECT WRITETIME(${quoteId(collection)}) FROM ${qualified(this.info)} LIMIT 1`, [], { consistency: consistencies.one, isIdempotent: true })
+    } catch {
+      // Rejected as invalid (ScyllaDB, Cassandra < 5.0): no per-row write time for this table's collections.
+      ;(this as { fence: CqlWriteFence }).fence = 'lwt'
+    }
   }
 
   /** The cells a write-back may change: every non-key column read. */
@@ -201,5 +213,7 @@ export class CqlDocuments implements DocumentBinding<CqlRow> {
 
 /** Reads the table's schema and returns the binding for its documents (E_CONFIG when a needed column is missing). */
 export async function openCqlDocuments(o: CqlDocumentsOptions): Promise<CqlDocuments> {
-  return new CqlDocuments(await describeCqlTable(o.client, o.keyspace, o.table), o)
+  const documents = new CqlDocuments(await describeCqlTable(o.client, o.keyspace, o.table), o)
+  await documents.checkFence()
+  return documents
 }

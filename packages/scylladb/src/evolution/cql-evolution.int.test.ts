@@ -154,10 +154,23 @@ describe('lazy evolution over CQL (real Cassandra)', () => {
     expect([m.first()?.get('body'), m.first()?.get('text'), m.first()?.get('schema_version')]).toEqual([null, 'app', 2])
   })
 
-  it('a table with a collection column keeps the LWT fence (no single write time), and the lwt fence can be chosen', async () => {
+  it('a collection column is fenced by its newest element where the server reads it (Cassandra 5), and lwt can be chosen', async () => {
     const { openCqlDocuments } = await import('./cql-documents.js')
+    // Cassandra 5.0 returns WRITETIME of a non-frozen list as one time per element (CASSANDRA-8877).
     const withList = await openCqlDocuments({ client: ks.admin.client, keyspace: ks.name, table: 'sessions', evolution: sessions, fence: 'writetime' })
-    expect([withList.fence, withList.writetimeColumns]).toEqual(['lwt', []])
+    expect(withList.fence).toBe('writetime')
+    expect([...withList.writetimeColumns].sort()).toEqual(['blueprint', 'schema_version', 'session_state', 'state', 'tags'])
+    expect((await openCqlDocuments({ client: ks.admin.client, keyspace: ks.name, table: 'sessions', evolution: sessions, fence: 'lwt' })).writetimeColumns).toEqual([])
+    await exec(`INSERT INTO ${ks.name}.sessions (id, state, tags) VALUES ('listed', 'open', ['x'])`)
+    await exec(`UPDATE ${ks.name}.sessions SET tags = tags + ['y'] WHERE id = 'listed'`)
+    const wt = (await exec(`SELECT WRITETIME(state) AS s, WRITETIME(tags) AS t FROM ${ks.name}.sessions WHERE id = 'listed'`)).first()
+    const { CqlTokenRangeSource } = await import('./token-ranges.js')
+    const source = new CqlTokenRangeSource(ks.admin.client, withList.info, withList.selectColumns, undefined, withList.writetimeColumns)
+    const page = await source.readPage({ segment: 0, segments: 1, position: null, pageSize: 1000, signal: new AbortController().signal })
+    const listed = page.rows.find((r) => r.values.id === 'listed')
+    // The newest cell of the row is the appended element, newer than every scalar.
+    const newest = [wt?.get('s'), ...(wt?.get('t') as unknown[])].map((v) => BigInt(String(v))).reduce((a, b) => (b > a ? b : a))
+    expect(listed?.writetime).toBe(newest)
     const json = await openCqlDocuments({ client: ks.admin.client, keyspace: ks.name, table: 'session_docs', evolution: sessions, layout: { json: 'doc', versionColumn: 'schema_version' }, fence: 'writetime' })
     expect([json.fence, json.writetimeColumns]).toEqual(['writetime', ['doc', 'schema_version']])
   })

@@ -57,10 +57,12 @@ export class CqlTokenRangeSource implements WalkSource<CqlRow> {
     if (!this.writetimeColumns.length) return row
     let newest: bigint | undefined
     for (let i = 0; i < this.writetimeColumns.length; i++) {
-      const v = r.get(`strata_wt_${i}`)
-      if (v === null || v === undefined) continue // a null cell has no write time
-      const t = BigInt(String(v))
-      if (newest === undefined || t > newest) newest = t
+      const v: unknown = r.get(`strata_wt_${i}`)
+      // null: a null cell has no write time; a list: a collection's elements, one write time each.
+      for (const one of Array.isArray(v) ? v : v === null || v === undefined ? [] : [v]) {
+        const t = BigInt(String(one))
+        if (newest === undefined || t > newest) newest = t
+      }
     }
     return newest === undefined ? row : { ...row, writetime: newest }
   }
