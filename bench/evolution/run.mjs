@@ -189,11 +189,11 @@ async function benchMemory(endpoints) {
       log(`memory: sweeping ${rows.toLocaleString('en')} rows in a child process`)
       const { spawnSync } = await import('node:child_process')
       const t0 = Date.now()
-      const child = spawnSync(process.execPath, [join(HERE, 'sweep-child.mjs'), contactPoint, endpoints.scylladb.localDataCenter, ks, 'rows'], { encoding: 'utf8', maxBuffer: 1 << 24 })
+      const child = spawnSync(process.execPath, ['--expose-gc', join(HERE, 'sweep-child.mjs'), contactPoint, endpoints.scylladb.localDataCenter, ks, 'rows'], { encoding: 'utf8', maxBuffer: 1 << 24 })
       if (child.status !== 0) throw new Error(`sweep child failed: ${child.stderr.slice(-2000)}`)
       const r = JSON.parse(child.stdout)
       if (r.census.total !== rows || r.census.percentCurrent !== 100) throw new Error(`memory sweep census: ${JSON.stringify(r.census)}`)
-      out.push({ rows, peakRssBytes: r.peakRssBytes, ms: Date.now() - t0 })
+      out.push({ rows, peakRssBytes: r.peakRssBytes, heapAfterGcBytes: r.heapAfterGcBytes, ms: Date.now() - t0 })
     }
     return out
   } finally {
@@ -227,12 +227,16 @@ function markdown(evolveRows, cqlRows, ddbRows, memRows, versions) {
     sweepTargets.push(`| sweep ÷ plain loop, ${label} | ${v.toFixed(2)}× | ≥ 1.00× | ${v >= 1 ? 'PASS' : '**MISS**'} |`)
   }
   if (memRows.length) {
-    lines.push('#### Memory: peak RSS of a sweep process (Cassandra, rows already loaded; in a child process)', '', '| rows | peak RSS | time |', '| ---: | ---: | ---: |')
-    for (const m of memRows) lines.push(`| ${m.rows.toLocaleString('en')} | ${(m.peakRssBytes / 2 ** 20).toFixed(0)} MiB | ${(m.ms / 1000).toFixed(1)} s |`)
+    const mb = (b) => `${(b / 2 ** 20).toFixed(1)} MiB`
+    lines.push('#### Memory: a sweep process (Cassandra, rows already loaded; in a child process)', '', '| rows | peak RSS | heap held after the sweep (after a full GC) | time |', '| ---: | ---: | ---: | ---: |')
+    for (const m of memRows) lines.push(`| ${m.rows.toLocaleString('en')} | ${mb(m.peakRssBytes)} | ${mb(m.heapAfterGcBytes)} | ${(m.ms / 1000).toFixed(1)} s |`)
     lines.push('')
     const [small, large] = memRows
-    const v = large.peakRssBytes / small.peakRssBytes
-    sweepTargets.push(`| memory: peak RSS of a ${large.rows.toLocaleString('en')}-row sweep ÷ a ${small.rows.toLocaleString('en')}-row one | ${v.toFixed(2)}× (${(large.peakRssBytes / 2 ** 20).toFixed(0)} vs ${(small.peakRssBytes / 2 ** 20).toFixed(0)} MiB) | flat (≤ 1.20×) | ${v <= 1.2 ? 'PASS' : '**MISS**'} |`)
+    const rss = large.peakRssBytes / small.peakRssBytes
+    const held = large.heapAfterGcBytes / small.heapAfterGcBytes
+    // Peak RSS follows V8's heap sizing (it grows with the allocation rate, then settles); what would grow with the
+    // table is what the sweep holds on to, so "flat" is judged on the heap held after a full GC.
+    sweepTargets.push(`| memory: heap held after a ${large.rows.toLocaleString('en')}-row sweep ÷ after a ${small.rows.toLocaleString('en')}-row one (peak RSS ${rss.toFixed(2)}×: ${mb(large.peakRssBytes)} vs ${mb(small.peakRssBytes)}) | ${held.toFixed(2)}× | flat (≤ 1.20×) | ${held <= 1.2 ? 'PASS' : '**MISS**'} |`)
   }
   if (sweepTargets.length) lines.push('| target | measured | limit | result |', '| --- | ---: | ---: | --- |', ...sweepTargets, '')
   return lines.join('\n')
