@@ -398,8 +398,13 @@ export class Migrator extends TypedEmitter {
     let lockWaitMs = 0
     // While another process holds the lock, a waiter re-reads history and stops waiting once that process
     // has applied everything this run would have: concurrent deploys end together instead of queueing.
+    // Each poll only reads rows: the plan is made once, before the wait, and once more when every one of its
+    // steps is recorded as done (to confirm, and for the result), never on every poll.
     let last: Plan | undefined
-    const settled = async (): Promise<boolean> => settledPlan((last = await peek()))
+    const settled = async (): Promise<boolean> => {
+      if (early && !stepsRecordedDone(early, await this.readHistory().catch(() => undefined))) return false
+      return settledPlan((last = await peek()))
+    }
     return this.locked(opts.signal, async (history, signal) => {
       lockWaitMs = Date.now() - t0
       await this.opts.adapter.history.ensure()
@@ -449,6 +454,17 @@ export class Migrator extends TypedEmitter {
   }
 }
 
+
+/** Whether history records every step of the plan as done in its direction (applied, or rolled back). */
+function stepsRecordedDone(plan: Plan, rows: readonly AppliedMigration[] | undefined): boolean {
+  if (!rows) return false
+  const status = new Map(rows.map((r) => [r.version, r.status]))
+  const done = (s: PlanStep): boolean => {
+    const now = status.get(s.migration.version.raw)
+    return s.direction === 'up' ? now === 'applied' || now === 'baselined' : now === 'rolled_back'
+  }
+  return plan.steps.every(done)
+}
 
 /** The backup settings of a run, checked before anything runs: on without adapter support is E_CONFIG. */
 function backupSettings(o: MigratorOptions, override: boolean | undefined): BackupSettings | undefined {
