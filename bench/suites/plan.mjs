@@ -28,7 +28,8 @@ function syntheticSet(core, n) {
 
 /** computePlan at 10,000 migrations: nothing applied, half applied, all applied (up to date); the first call cold. */
 export async function plan10k(ctx) {
-  const core = await import(dist('core'))
+  // computePlan, parseVersion and hashStatement are the engine's internals: the adapter kit's entry, not the app API.
+  const core = await import(dist('core').replace(/index\.js$/, 'adapter-kit.js'))
   const { migrations, applied } = syntheticSet(core, N)
   // Unsorted input, as a directory listing may come: computePlan sorts it.
   const shuffled = [...migrations].reverse()

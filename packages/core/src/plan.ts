@@ -3,7 +3,7 @@ import { StrataError, type StrataErrorCode } from './errors.js'
 import { chainOf } from './history/transitions.js'
 import type { AppliedMigration, Migration, MigrationKind } from './types.js'
 import { hasDown } from './types.js'
-import { compareRaw, compareVersions, parseVersion, versionKeyOf, type Version } from './version.js'
+import { compareRaw, compareVersions, newestRaw, parseVersion, versionKeyOf, type Version } from './version.js'
 
 export interface PlanOptions {
   /** Apply files older than the newest applied version instead of refusing them. */
@@ -157,7 +157,8 @@ function historyIssues(input: PlanInput, index: (raw: string) => Migration | und
 function planUp(input: PlanInput, rows: Map<string, AppliedMigration>, key: (raw: string) => string, issues: PlanIssue[]): { steps: PlanStep[]; blockedBy?: Migration; waitingForApp?: Migration[] } {
   const kinds = input.kinds ?? ['schema', 'data']
   const target = input.target === undefined ? undefined : parseVersion(input.target)
-  const newestDone = [...rows.values()].filter((r) => LIVE.has(r.status)).map((r) => r.version).sort(compareRaw).at(-1)
+  const newestDone = newestRaw([...rows.values()].filter((r) => LIVE.has(r.status)).map((r) => r.version))
+  const newestParsed = newestDone === undefined ? undefined : parseVersion(newestDone)
   const cap = input.upTo === undefined ? undefined : parseVersion(input.upTo)
   const steps: PlanStep[] = []
   for (const [i, m] of input.available.entries()) {
@@ -170,7 +171,7 @@ function planUp(input: PlanInput, rows: Map<string, AppliedMigration>, key: (raw
     // A partly rolled-back row is not pending: it is reported (E_ROLLBACK_INCOMPLETE) and `down` finishes it.
     if (row && (DONE.has(row.status) || row.status === 'rolling_back')) continue
     const interrupted = row && (row.status === 'failed' || row.status === 'running')
-    if (!interrupted && newestDone && compareRaw(m.version.raw, newestDone) < 0) {
+    if (!interrupted && newestParsed && compareVersions(m.version, newestParsed) < 0) {
       const severity = input.options?.allowOutOfOrder ? 'warning' : 'error'
       issues.push({ code: 'E_OUT_OF_ORDER', severity, version: m.version.raw, file: m.file, message: `${m.file} is older than the newest applied version ${newestDone}; renumber it, or allow out-of-order` })
     }

@@ -1,5 +1,5 @@
 import type { AppliedMigration } from './types.js'
-import { compareRaw, versionKeyOf as key } from './version.js'
+import { newestRaw, versionKeyOf as key } from './version.js'
 
 /**
  * The set's schema version through one up/down run: the history it last read, plus the migrations it has
@@ -24,6 +24,6 @@ export class RunVersion {
   /** undefined: history was never read (e.g. the run failed to connect); null: nothing applied. */
   current(): string | null | undefined {
     if (!this.versions) return undefined
-    return [...this.versions.values()].sort(compareRaw).at(-1) ?? null
+    return newestRaw(this.versions.values()) ?? null
   }
 }

@@ -1,5 +1,5 @@
 import type { AppliedMigration, Migration } from './types.js'
-import { compareRaw, versionKey, versionKeyOf } from './version.js'
+import { compareRaw, compareVersions, newestRaw, parseVersion, versionKey, versionKeyOf, type Version } from './version.js'
 
 /** rolling_back: a down stopped part-way (`down` resumes it). */
 export type StatusState = 'applied' | 'baselined' | 'pending' | 'failed' | 'partial' | 'rolling_back' | 'rolled_back' | 'missing'
@@ -76,14 +76,12 @@ export function computeStatus(available: readonly Migration[], applied: readonly
       durationMs: row.durationMs, error: row.error, checksumChanged: false,
     })
   }
-  return out.sort((a, b) => compareRaw(a.version, b.version))
+  // Each version parsed once (a comparator that parses is 2 parses per comparison: n log n of them).
+  const parsed = new Map(out.map((r) => [r, parseVersion(r.version)]))
+  return out.sort((a, b) => compareVersions(parsed.get(a) as Version, parsed.get(b) as Version))
 }
 
 /** The schema version of a set: its highest applied (or baselined) version. */
 export function currentVersion(applied: readonly AppliedMigration[]): string | undefined {
-  return applied
-    .filter((r) => r.status === 'applied' || r.status === 'baselined')
-    .map((r) => r.version)
-    .sort(compareRaw)
-    .at(-1)
+  return newestRaw(applied.filter((r) => r.status === 'applied' || r.status === 'baselined').map((r) => r.version))
 }

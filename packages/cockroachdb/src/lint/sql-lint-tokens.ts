@@ -1,4 +1,4 @@
-import { collectLintDisable, foldPlaceholders, type LintToken } from '@strata-migrate/core/adapter-kit'
+import { collectLintDisable, foldPlaceholders, memoLintTokens, type LintToken } from '@strata-migrate/core/adapter-kit'
 import { tokenize, type Token } from '../sql-tokenizer.js'
 
 function toLint(t: Token, text: string): LintToken | undefined {
@@ -16,8 +16,10 @@ function toLint(t: Token, text: string): LintToken | undefined {
   }
 }
 
-/** One statement's tokens for lint rules: comments dropped, `${name}` placeholders folded into identifiers. */
-export function sqlLintTokens(text: string): LintToken[] {
+/** One statement's tokens for lint rules: comments dropped, `${name}` placeholders folded into identifiers (computed once per text). */
+export const sqlLintTokens = memoLintTokens(sqlLintTokensOf)
+
+function sqlLintTokensOf(text: string): LintToken[] {
   const out: LintToken[] = []
   try {
     for (const t of tokenize(text)) {

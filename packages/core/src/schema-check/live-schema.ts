@@ -2,7 +2,7 @@ import type { Migrator } from '../migrator.js'
 import { diffSchemas, type SchemaChange } from '../schema-diff.js'
 import { snapshotDrift } from '../snapshot-drift.js'
 import type { Adapter, AppliedMigration, Migration } from '../types.js'
-import { compareRaw } from '../version.js'
+import { newestRaw } from '../version.js'
 import { driftName, phrase, type DriftIssue } from './drift.js'
 import { replayAppliedSchema } from './replay.js'
 
@@ -37,7 +37,7 @@ export async function checkLiveSchema(input: {
   placeholders: Readonly<Record<string, string>>
   MigratorClass: typeof Migrator
 }): Promise<LiveSchemaCheck> {
-  const newest = input.applied.filter(settled).map((r) => r.version).sort(compareRaw).at(-1)
+  const newest = newestRaw(input.applied.filter(settled).map((r) => r.version))
   const halfDone = input.applied.filter(unfinished)
   if (!newest && halfDone.length === 0) return { drift: [], basis: { kind: 'none', reason: 'nothing applied' }, notes: [] }
   if (newest && halfDone.length === 0) {

@@ -1,4 +1,4 @@
-import { collectLintDisable, foldPlaceholders, type LintToken } from '@strata-migrate/core/adapter-kit'
+import { collectLintDisable, foldPlaceholders, memoLintTokens, type LintToken } from '@strata-migrate/core/adapter-kit'
 import { cqlComments, cqlTokens, type CqlToken } from '../cql-splitter.js'
 
 function toLint(t: CqlToken): LintToken {
@@ -12,8 +12,10 @@ function toLint(t: CqlToken): LintToken {
   }
 }
 
-/** One statement's tokens for lint rules: comments dropped, `${name}` placeholders folded into identifiers. */
-export function cqlLintTokens(text: string): LintToken[] {
+/** One statement's tokens for lint rules: comments dropped, `${name}` placeholders folded into identifiers (computed once per text). */
+export const cqlLintTokens = memoLintTokens(cqlLintTokensOf)
+
+function cqlLintTokensOf(text: string): LintToken[] {
   try {
     return foldPlaceholders(cqlTokens(text).map(toLint))
   } catch {

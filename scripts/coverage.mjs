@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+// `pnpm coverage [vitest args…]`: the test suite with V8 coverage, including every CLI process the end-to-end
+// tests spawn, merged per published package. Writes coverage/coverage-summary.json, coverage/coverage-final.json
+// and an HTML report (coverage/index.html); prints the per-package table; exits 1 when a package is under its
+// thresholds (coverage.config.mjs), or when the tests failed.
+//
+// How the child processes are counted: vitest runs with NODE_V8_COVERAGE set, so every Node process it starts
+// (and they start) writes V8's raw coverage at exit into coverage/processes. The scripts of the built packages
+// (packages/*/dist, apps/cli/dist) are merged across processes with @bcoe/v8-coverage (what c8 uses), then mapped
+// back to the TypeScript sources through the bundles' source maps with ast-v8-to-istanbul — the converter vitest
+// itself uses here — and merged with vitest's in-process coverage. A process killed with SIGKILL writes nothing
+// (the kill -9 trials); what it ran is counted by the runs around it.
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join, relative } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { mergeProcessCovs } from '@bcoe/v8-coverage'
+import astV8ToIstanbul from 'ast-v8-to-istanbul'
+import libCoverage from 'istanbul-lib-coverage'
+import libReport from 'istanbul-lib-report'
+import reports from 'istanbul-reports'
+import { exclude, include, packages, thresholds } from '../coverage.config.mjs'
+
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)))
+const OUT = join(ROOT, 'coverage')
+const PROCESSES = join(OUT, 'processes')
+const DIST = new RegExp(`^${pathToFileURL(ROOT).href}/(${Object.keys(packages).join('|')})/dist/[^/]+\\.js$`)
+
+/** Glob (`**`, `*`) to RegExp over paths relative to the repository. */
+const glob = (g) => new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*\//g, '(?:.*/)?').replace(/\*\*/g, '.*').replace(/\*/g, '[^/]*')}$`)
+const included = (abs) => {
+  const rel = relative(ROOT, abs)
+  return include.some((g) => glob(g).test(rel)) && !exclude.some((g) => glob(g).test(rel))
+}
+
+function runTests(args) {
+  rmSync(OUT, { recursive: true, force: true })
+  mkdirSync(PROCESSES, { recursive: true })
+  const vitest = createRequire(join(ROOT, 'package.json')).resolve('vitest/vitest.mjs')
+  const r = spawnSync(process.execPath, [vitest, 'run', '--coverage.enabled', ...args], {
+    cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_V8_COVERAGE: PROCESSES },
+  })
+  return r.status ?? 1
+}
+
+/** The built packages' scripts, merged across every process that wrote coverage. */
+function mergedProcessCoverage() {
+  let merged = { result: [] }
+  for (const name of readdirSync(PROCESSES)) {
+    let result
+    try {
+      result = JSON.parse(readFileSync(join(PROCESSES, name), 'utf8')).result
+    } catch {
+      continue // a process that died while writing
+    }
+    const ours = result.filter((s) => DIST.test(s.url))
+    if (ours.length) merged = mergeProcessCovs([merged, { result: ours }])
+  }
+  return merged.result
+}
+
+async function processCoverageMap(scripts) {
+  // vite's parser (rollup's), as vitest's own coverage uses; resolved through vitest, whose dependency it is.
+  const vite = createRequire(createRequire(join(ROOT, 'package.json')).resolve('vitest/package.json')).resolve('vite')
+  const { parseAstAsync } = await import(pathToFileURL(vite).href)
+  const map = libCoverage.createCoverageMap({})
+  for (const script of scripts) {
+    const file = fileURLToPath(script.url)
+    const code = readFileSync(file, 'utf8')
+    const mapFile = `${file}.map`
+    if (!existsSync(mapFile)) continue
+    const data = await astV8ToIstanbul({
+      code, ast: await parseAstAsync(code), sourceMap: JSON.parse(readFileSync(mapFile, 'utf8')),
+      coverage: { url: script.url, functions: script.functions }, wrapperLength: 0,
+    })
+    for (const [path, fc] of Object.entries(data)) if (included(path)) map.merge({ [path]: fc })
+  }
+  return map
+}
+
+function packageOf(abs) {
+  const rel = relative(ROOT, abs)
+  return Object.keys(packages).find((dir) => rel.startsWith(`${dir}/`))
+}
+
+function report(map) {
+  const context = libReport.createContext({ dir: OUT, coverageMap: map, defaultSummarizer: 'nested' })
+  for (const r of ['json-summary', 'json', 'html']) reports.create(r).execute(context)
+  const byPackage = new Map(Object.keys(packages).map((dir) => [dir, libCoverage.createCoverageSummary()]))
+  for (const file of map.files()) byPackage.get(packageOf(file))?.merge(map.fileCoverageFor(file).toSummary())
+  const rows = []
+  let failed = 0
+  for (const [dir, s] of byPackage) {
+    const misses = Object.entries(thresholds).filter(([k, min]) => s[k].total > 0 && s[k].pct < min).map(([k]) => k)
+    const empty = s.lines.total === 0
+    if (misses.length || empty) failed++
+    rows.push([packages[dir], s.lines.pct, s.statements.pct, s.branches.pct, s.functions.pct, empty ? 'NO DATA' : misses.length ? `BELOW (${misses.join(', ')})` : 'ok'])
+  }
+  const pct = (v) => `${Number(v).toFixed(1)}%`.padStart(7)
+  console.log(`\ncoverage per published package (thresholds: lines ≥ ${thresholds.lines}%, statements ≥ ${thresholds.statements}%, branches ≥ ${thresholds.branches}%)`)
+  console.log(`${'package'.padEnd(30)}  ${'lines'.padStart(7)}  ${'stmts'.padStart(7)}  ${'branch'.padStart(7)}  ${'funcs'.padStart(7)}  result`)
+  for (const [name, l, st, b, f, result] of rows) console.log(`${name.padEnd(30)}  ${pct(l)}  ${pct(st)}  ${pct(b)}  ${pct(f)}  ${result}`)
+  console.log(`report: ${relative(process.cwd(), join(OUT, 'index.html'))}, ${relative(process.cwd(), join(OUT, 'coverage-summary.json'))}`)
+  return failed
+}
+
+const status = runTests(process.argv.slice(2))
+const map = libCoverage.createCoverageMap({})
+const inProcess = join(OUT, 'in-process', 'coverage-final.json')
+if (existsSync(inProcess)) map.merge(JSON.parse(readFileSync(inProcess, 'utf8')))
+map.merge(await processCoverageMap(mergedProcessCoverage()))
+const below = report(map)
+writeFileSync(join(OUT, 'result.json'), `${JSON.stringify({ testsExit: status, packagesBelowThreshold: below }, null, 2)}\n`)
+if (status !== 0) console.error(`coverage: the tests failed (vitest exit ${status})`)
+if (below) console.error(`coverage: ${below} package(s) below the thresholds`)
+process.exit(status !== 0 || below ? 1 : 0)
