@@ -21,6 +21,7 @@ import libCoverage from 'istanbul-lib-coverage'
 import libReport from 'istanbul-lib-report'
 import reports from 'istanbul-reports'
 import { exclude, include, packages, thresholds } from '../coverage.config.mjs'
+import { mergeCoverageData } from './coverage-merge.mjs'
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)))
 const OUT = join(ROOT, 'coverage')
@@ -60,11 +61,12 @@ function mergedProcessCoverage() {
   return merged.result
 }
 
-async function processCoverageMap(scripts) {
+/** The CLI processes' coverage as istanbul data (path → file coverage), mapped back to the TypeScript sources. */
+async function processCoverageData(scripts) {
   // vite's parser (rollup's), as vitest's own coverage uses; resolved through vitest, whose dependency it is.
   const vite = createRequire(createRequire(join(ROOT, 'package.json')).resolve('vitest/package.json')).resolve('vite')
   const { parseAstAsync } = await import(pathToFileURL(vite).href)
-  const map = libCoverage.createCoverageMap({})
+  const out = {}
   for (const script of scripts) {
     const file = fileURLToPath(script.url)
     const code = readFileSync(file, 'utf8')
@@ -74,9 +76,9 @@ async function processCoverageMap(scripts) {
       code, ast: await parseAstAsync(code), sourceMap: JSON.parse(readFileSync(mapFile, 'utf8')),
       coverage: { url: script.url, functions: script.functions }, wrapperLength: 0,
     })
-    for (const [path, fc] of Object.entries(data)) if (included(path)) map.merge({ [path]: fc })
+    for (const [path, fc] of Object.entries(data)) if (included(path)) mergeCoverageData(out, { [path]: fc })
   }
-  return map
+  return out
 }
 
 function packageOf(abs) {
@@ -106,11 +108,13 @@ function report(map) {
 }
 
 const status = runTests(process.argv.slice(2))
-const map = libCoverage.createCoverageMap({})
+// In-process coverage first: its structure is kept, the processes' counts are added onto it (coverage-merge.mjs).
+const data = {}
 const inProcess = join(OUT, 'in-process', 'coverage-final.json')
-if (existsSync(inProcess)) map.merge(JSON.parse(readFileSync(inProcess, 'utf8')))
-map.merge(await processCoverageMap(mergedProcessCoverage()))
-const below = report(map)
+if (existsSync(inProcess)) mergeCoverageData(data, JSON.parse(readFileSync(inProcess, 'utf8')))
+const unmatched = mergeCoverageData(data, await processCoverageData(mergedProcessCoverage()))
+console.log(`coverage: merged the CLI processes' coverage (${unmatched} statements, functions or branches matched no in-process one)`)
+const below = report(libCoverage.createCoverageMap(data))
 writeFileSync(join(OUT, 'result.json'), `${JSON.stringify({ testsExit: status, packagesBelowThreshold: below }, null, 2)}\n`)
 if (status !== 0) console.error(`coverage: the tests failed (vitest exit ${status})`)
 if (below) console.error(`coverage: ${below} package(s) below the thresholds`)
