@@ -62,7 +62,7 @@ export class CqlDocuments implements DocumentBinding<CqlRow> {
   private readonly consistency: number
   private readonly serial: number
   private readonly keyColumns: readonly string[]
-  /** The fence in effect (`writetime` falls back to `lwt` when a fenced column is a collection). */
+  /** The fence in effect (`writetime` falls back to `lwt` where the server cannot read a collection's write time: checkFence). */
   readonly fence: CqlWriteFence
 
   constructor(readonly info: CqlTableInfo, o: CqlDocumentsOptions) {
