@@ -1,6 +1,5 @@
-import { z } from '@strata-migrate/core/adapter-kit'
 import {
-  StrataError, credentialsShape, envNameOf, envValue, insecureTlsWarning, mergeSettings, normalizeTls, parseSettings,
+  z, StrataError, credentialsShape, envNameOf, envValue, insecureTlsWarning, mergeSettings, normalizeTls, parseSettings,
   readEnvSettings, resolvePassword, resolveTls, tlsEnvFields, tlsSettingSchema, withTlsObject, type Env, type EnvField,
 } from '@strata-migrate/core/adapter-kit'
 import type { ConnectionOptions, SslMode } from './connection-options.js'

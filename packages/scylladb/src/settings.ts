@@ -1,6 +1,5 @@
-import { z } from '@strata-migrate/core/adapter-kit'
 import {
-  StrataError, credentialsShape, mergeSettings, envNameOf, envValue, insecureTlsWarning, normalizeTls, parseSettings, withTlsObject, readEnvSettings,
+  z, StrataError, credentialsShape, mergeSettings, envNameOf, envValue, insecureTlsWarning, normalizeTls, parseSettings, withTlsObject, readEnvSettings,
   resolvePassword, resolveTls, tlsEnvFields, tlsSettingSchema, type Env, type EnvField,
 } from '@strata-migrate/core/adapter-kit'
 import type { ReplicationOptions, ScyllaAdapterOptions } from './options.js'
