@@ -1,7 +1,7 @@
 import type { Migrator } from '@strata-migrate/core/adapter-kit'
 import { formatFinding } from './lint-format.js'
 import { fmtMs, type Output } from './output.js'
-import { plural } from './plural.js'
+import { grouped, plural } from './plural.js'
 
 /** Renders migrator events as progress lines on stderr; live statement counters on a terminal. */
 export function attachProgress(m: Migrator, out: Output): void {
@@ -45,14 +45,14 @@ export function attachProgress(m: Migrator, out: Output): void {
   m.on('backup', (e) => {
     if (e.type === 'backup:start') out.log(`  backup ${e.id}${e.resumed ? ' (resuming an interrupted one)' : ''}`)
     else if (e.type === 'backup:progress') {
-      const line = `  backup ${e.table}: ${plural(e.rows, 'row')}, ${e.rowsPerSecond.toLocaleString('en')} rows/s`
+      const line = `  backup ${e.table}: ${plural(e.rows, 'row')}, ${grouped(e.rowsPerSecond)} rows/s`
       if (!out.interactive) return
       clearLive()
       process.stderr.write(c.dim(line))
       live = true
     } else if (e.type === 'backup:table') {
       clearLive()
-      out.log(`  backup ${e.table}: ${e.skipped ? `skipped (${e.skipped})` : `${plural(e.rows, 'row')}, ${e.bytes.toLocaleString('en')} bytes`}`)
+      out.log(`  backup ${e.table}: ${e.skipped ? `skipped (${e.skipped})` : `${plural(e.rows, 'row')}, ${grouped(e.bytes)} bytes`}`)
     } else out.log(`  backup ${e.id} done: ${plural(e.rows, 'row')} in ${fmtMs(e.durationMs)} (strata backup restore ${e.id})`)
   })
   m.on('log', (e) => out.log(`  ${e.message}`))

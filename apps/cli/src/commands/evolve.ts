@@ -7,7 +7,7 @@ import {
 import { openAdapter } from '../adapters.js'
 import type { EvolveDocument } from '../json-documents.js'
 import { fmtMs, type Output } from '../output.js'
-import { plural } from '../plural.js'
+import { grouped, plural } from '../plural.js'
 import type { Settings } from '../settings.js'
 
 export interface EvolveOptions {
@@ -75,7 +75,7 @@ function progressRenderer(out: Output, label: string): (e: SweepEvent) => void {
         ? `${label}: resuming a checkpoint (${e.segmentsDone}/${e.segments} segments done, ${plural(e.rowsDone, 'row')})`
         : `${label}: ${plural(e.segments, 'segment')}${e.note ? ` (${e.note})` : ''}`)
     } else if (e.type === 'walk:progress') {
-      const line = `${label}: ${(e.fraction * 100).toFixed(1)}%  ${plural(e.rows, 'row')}, ${(e.counts.upgraded ?? 0).toLocaleString('en')} upgraded, ${e.segmentsDone}/${e.segments} segments, ${e.rowsPerSecond.toLocaleString('en')} rows/s`
+      const line = `${label}: ${(e.fraction * 100).toFixed(1)}%  ${plural(e.rows, 'row')}, ${grouped(e.counts.upgraded ?? 0)} upgraded, ${e.segmentsDone}/${e.segments} segments, ${grouped(e.rowsPerSecond)} rows/s`
       if (out.interactive) {
         clear()
         process.stderr.write(out.logc.dim(line))
@@ -86,7 +86,7 @@ function progressRenderer(out: Output, label: string): (e: SweepEvent) => void {
       out.log(out.logc.yellow(`  ${e.failure.key}: ${e.failure.message}`))
     } else if (e.type === 'walk:done') {
       clear()
-      out.log(`${label}: ${plural(e.rowsThisRun, 'row')} in ${fmtMs(e.durationMs)} (${e.rowsPerSecond.toLocaleString('en')} rows/s)`)
+      out.log(`${label}: ${plural(e.rowsThisRun, 'row')} in ${fmtMs(e.durationMs)} (${grouped(e.rowsPerSecond)} rows/s)`)
     }
   }
 }
@@ -96,9 +96,9 @@ function printCensus(out: Output, r: SweepResult): void {
   const versions = Object.keys(c.byVersion).map(Number).sort((a, b) => a - b)
   out.table(['schema_version', 'documents', 'share'], versions.map((v) => {
     const n = c.byVersion[String(v)] ?? 0
-    return [v === c.current ? `${v} (current)` : String(v), n.toLocaleString('en'), `${c.total ? ((n / c.total) * 100).toFixed(2) : '0.00'}%`]
+    return [v === c.current ? `${v} (current)` : String(v), grouped(n), `${c.total ? ((n / c.total) * 100).toFixed(2) : '0.00'}%`]
   }))
-  out.print(`${c.entity}: ${plural(c.total, 'document')}, ${c.percentCurrent}% at v${c.current}; upgraded ${c.upgraded.toLocaleString('en')}, conflicts ${c.conflicts}, failed ${c.failed}, newer than current ${c.tooNew}`)
+  out.print(`${c.entity}: ${plural(c.total, 'document')}, ${c.percentCurrent}% at v${c.current}; upgraded ${grouped(c.upgraded)}, conflicts ${c.conflicts}, failed ${c.failed}, newer than current ${c.tooNew}`)
   out.print(c.advice)
 }
 

@@ -1,5 +1,5 @@
 import { checkCompatibility } from '../compatibility.js'
-import { compareRaw } from '../version.js'
+import { compareRaw, newestRaw } from '../version.js'
 import type { Recommendation, RuleContext } from './types.js'
 
 /** The gap between the app's supported range and the database's schema version. */
@@ -21,9 +21,9 @@ export function compatibilityRule(ctx: RuleContext): Recommendation[] {
       }]
     case 'newer-major': {
       // Roll back to the newest applied version the app still understands (its own, or older).
-      const target = ctx.status.rows
+      const target = newestRaw(ctx.status.rows
         .filter((r) => (r.state === 'applied' || r.state === 'baselined') && compareRaw(r.version, app.schemaVersion) <= 0)
-        .map((r) => r.version).sort(compareRaw).at(-1) ?? '0'
+        .map((r) => r.version)) ?? '0'
       return [{
         id: 'schema-newer-major', severity: 'critical', version: current, command: ctx.cmd(`down --to ${target} --allow-downgrade`),
         message: `${c.message}. Deploy the app built for ${current}; only if that is impossible, roll the schema back across the major ` +
