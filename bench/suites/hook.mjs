@@ -2,18 +2,17 @@
 // connected (AUTO_MIGRATE=true, everything applied), in process. Counts the queries it sends (the drivers wrapped by
 // lib/trace-queries.mjs) and times it; the connect itself is timed apart, since the target is "beyond the connect".
 import { performance } from 'node:perf_hooks'
-import { ROOT, dist, freshPgDatabases } from '../lib/env.mjs'
+import { dist, freshPgDatabases } from '../lib/env.mjs'
 import { writeCqlMigrations, writeSqlMigrations } from '../lib/fixtures.mjs'
 import { median, sleep, timeProcess } from '../lib/measure.mjs'
 import { strataCql, strataPg } from '../lib/tools.mjs'
-import { join } from 'node:path'
 
 const ROUNDS = 20
 const silent = { info() {}, warn() {} }
 
 async function measure(ctx, label, name, open, dir) {
   const { queriesSent } = await import('../lib/trace-queries.mjs')
-  const { migrateOnStartup } = await import(join(ROOT, 'packages/core/dist/index.js'))
+  const { migrateOnStartup } = await import(dist('core'))
   const connect = []
   const hook = []
   const queries = []
