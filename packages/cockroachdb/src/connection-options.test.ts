@@ -29,6 +29,16 @@ describe('resolveConnection', () => {
     expect(resolveConnection({ url: 'postgresql://[::1]:5433/db' }).config).toMatchObject({ host: '::1', port: 5433 })
   })
 
+  it('takes host, port, user, dbname and password as query parameters too (libpq), the password kept secret', () => {
+    const r = resolveConnection({ url: 'postgresql:///?host=db.internal&port=6000&user=app&dbname=orders&password=s3cret&options=-c%20search_path%3Dapp' })
+    expect(r.config).toMatchObject({ host: 'db.internal', port: 6000, user: 'app', database: 'orders', options: '-c search_path=app' })
+    expect(pw(r)).toBe('s3cret')
+    expect(r.secrets).toEqual(['s3cret'])
+    expect(r.endpoint).toBe('app@db.internal:6000/orders')
+    // A port given as a parameter is checked like one in the authority.
+    expect(() => resolveConnection({ url: 'postgresql:///db?port=70000' })).toThrow(expect.objectContaining({ code: 'E_CONFIG', message: expect.stringContaining('invalid port "70000"') }))
+  })
+
   it('lets explicit options override the URL', () => {
     const r = resolveConnection({ url: 'postgresql://u:p@h:1/a', database: 'b', port: 2, password: 'other' })
     expect(r.config).toMatchObject({ database: 'b', port: 2, user: 'u', host: 'h' })

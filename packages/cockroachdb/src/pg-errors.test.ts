@@ -57,3 +57,35 @@ describe('classifyPgError: permissions', () => {
     expect(classifyPgError(denied('user m does not have CREATE privilege on schema public'), 'm@h:1/d', [])?.details?.needed).toBe('CREATE on schema public')
   })
 })
+
+describe('classifyPgError: the rest of the map', () => {
+  it('a StrataError passes through both classifiers unchanged', () => {
+    const e = new StrataError('E_TLS', 'already classified')
+    expect(classifyPgError(e, 'u@h:1/d', [])).toBe(e)
+    expect(toConnectionError(e, 'u@h:1/d', [])).toBe(e)
+  })
+
+  it('a privilege on a table, and a 42501 whose wording names nothing, still map to E_PERMISSION', () => {
+    const table = classifyPgError(Object.assign(new Error('permission denied for table orders'), { code: '42501' }), 'app@h:1/d', [])
+    expect(table?.details).toEqual({ role: 'app', needed: 'a privilege on table orders' })
+    const vague = classifyPgError(Object.assign(new Error('permission denied'), { code: '42501' }), 'app@h:1/d', [])
+    expect(vague).toMatchObject({ code: 'E_PERMISSION', message: 'permission denied on app@h:1/d: permission denied', details: undefined })
+  })
+
+  it('class 53 (insufficient resources: too many connections, disk full) is E_UNAVAILABLE, not an internal error', () => {
+    const e = classifyPgError(pgError('53300', 'sorry, too many clients already'), 'u@h:1/d', [])
+    expect(e).toMatchObject({ code: 'E_UNAVAILABLE', message: 'u@h:1/d cannot take the work: sorry, too many clients already (SQLSTATE 53300)' })
+  })
+
+  it("a missing column of Strata's own tables is E_HISTORY_CORRUPT; of a user's table, nothing Strata classifies", () => {
+    expect(classifyPgError(pgError('42703', 'column "checksum" does not exist'), 'u@h:1/d', [])).toMatchObject({ code: 'E_HISTORY_CORRUPT', details: { column: 'checksum' } })
+    expect(classifyPgError(pgError('42703', 'column "nickname" does not exist'), 'u@h:1/d', [])).toBeUndefined()
+    expect(classifyPgError(pgError('42601', 'syntax error'), 'u@h:1/d', [])).toBeUndefined()
+  })
+
+  it('describes a statement error with its detail, and without a position when none was given', () => {
+    expect(describePgError(pgError('23505', 'duplicate key value violates unique constraint "u"', { detail: 'Key (id)=(1) already exists.' }), 'INSERT …'))
+      .toBe('duplicate key value violates unique constraint "u" (SQLSTATE 23505)\n  detail: Key (id)=(1) already exists.')
+    expect(describePgError(new Error('plain'))).toBe('plain')
+  })
+})
