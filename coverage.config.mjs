@@ -2,7 +2,7 @@
 // processes the end-to-end tests spawn and enforces the thresholds on the merged result).
 // Published packages only. Not measured, and why: testkit (the test harness itself: servers, fixtures),
 // bench and examples (programs, not libraries), test doubles and fixtures inside packages (their tests are the
-// suites that use them), and TypeScript declaration-only files.
+// suites that use them), TypeScript declaration-only files, and the CLI's documentation generator (below).
 
 /** Package directory → the package's name, for every published package. */
 export const packages = {
@@ -15,7 +15,21 @@ export const packages = {
 }
 
 export const include = Object.keys(packages).map((dir) => `${dir}/src/**/*.ts`)
-export const exclude = ['**/*.test.ts', '**/*.d.ts', '**/testing/**', '**/testing.ts', '**/test-helpers.ts']
+export const exclude = [
+  '**/*.test.ts', '**/*.d.ts', '**/testing/**', '**/testing.ts', '**/test-helpers.ts',
+  // A repository script (`pnpm --filter strata-migrate docs`), not in the published bundle; what it writes is
+  // checked by cli-reference.test.ts, which renders the same documents and compares them with the files.
+  'apps/cli/src/gen-docs.ts',
+  // The cockroachdb package's integration-test helpers (fresh databases, worker processes); not exported.
+  'packages/cockroachdb/src/int-support.ts',
+]
 
 /** Per published package: lines and statements ≥ 95 %, branches ≥ 90 % (issue 20). */
 export const thresholds = { lines: 95, statements: 95, branches: 90 }
+
+/**
+ * A ratchet for the packages not yet at the thresholds: what the last whole run measured, less half a point for
+ * run-to-run variation (timing-dependent paths: retries, lease waits). A run under a floor fails like a run
+ * under a threshold; a package at its thresholds needs no floor. Raise these as tests land; never lower them.
+ */
+export const floors = {}

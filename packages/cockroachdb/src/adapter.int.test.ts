@@ -69,6 +69,40 @@ describe('connection and target creation', () => {
     }
   })
 
+  it('a role without CREATEDB or CREATE gets E_PERMISSION naming what it lacks; missingTarget says what createTarget would make', async () => {
+    const suffix = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`
+    const role = `strata_low_${suffix}`
+    const existing = `crdb_perm_${suffix}`
+    await sql(sqlUrl(), `CREATE ROLE ${role} LOGIN PASSWORD 'low-pass-1'`)
+    await sql(sqlUrl(), `CREATE DATABASE ${existing}`)
+    await sql(withDb(sqlUrl(), existing), `REVOKE CREATE ON DATABASE ${existing} FROM PUBLIC`)
+    const asRole = (db: string) => {
+      const u = new URL(withDb(sqlUrl(), db))
+      u.username = role
+      u.password = 'low-pass-1'
+      return u.toString()
+    }
+    const missing = await createCockroachAdapter({ url: asRole(`crdb_none_${suffix}`), schema: 'app' })
+    const noSchema = await createCockroachAdapter({ url: asRole(existing), schema: 'app' })
+    try {
+      expect(await missing.missingTarget()).toBe(`database crdb_none_${suffix} and schema app`)
+      // No database of that name: the maintenance connection falls through to the next candidate, then CREATE DATABASE is refused.
+      const noDb = await missing.createTarget().catch((e: unknown) => e)
+      expect(noDb).toMatchObject({ code: 'E_PERMISSION', message: expect.stringContaining(`cannot create database "crdb_none_${suffix}"`), details: { role, needed: 'CREATEDB (to create the database)' } })
+      expect(await noSchema.missingTarget()).toBe('schema app')
+      const denied = await noSchema.createTarget().catch((e: unknown) => e)
+      expect(denied).toMatchObject({ code: 'E_PERMISSION', message: expect.stringContaining('cannot create schema "app"') })
+      expect(JSON.stringify(denied)).not.toContain('low-pass-1')
+      // No maintenance database to reach either: the missing target database is what is reported.
+      await expect(createCockroachAdapter({ url: asRole(`crdb_none_${suffix}`), maintenanceDatabases: [`nope_${suffix}`] }))
+        .rejects.toMatchObject({ code: 'E_CONNECTION', message: expect.stringContaining(`database "crdb_none_${suffix}" does not exist (create it first`) })
+    } finally {
+      await Promise.all([missing.close(), noSchema.close()])
+      await sql(sqlUrl(), `DROP DATABASE IF EXISTS ${existing} WITH (FORCE)`)
+      await sql(sqlUrl(), `DROP ROLE IF EXISTS ${role}`)
+    }
+  })
+
   it('rejects invalid identifiers before sending them', async () => {
     await expect(createCockroachAdapter({ url: sqlUrl(), schema: 'x"; DROP TABLE y; --' })).rejects.toMatchObject({ code: 'E_CONFIG' })
   })
