@@ -107,6 +107,27 @@ describe('lazy evolution over CQL (real Cassandra)', () => {
     expect((await row('session_docs', 'j2'))?.get('doc')).toBe(newer)
   })
 
+  it('bad documents and bad calls fail with the code and the row or table named, nothing written', async () => {
+    const layout = { json: 'doc', versionColumn: 'schema_version' }
+    const docs = await createCqlRepository({ client: ks.admin.client, keyspace: ks.name, table: 'session_docs', evolution: sessions, layout, writeBack: 'on-read' })
+    await exec(`INSERT INTO ${ks.name}.session_docs (id, doc) VALUES ('not-json', '{oops')`)
+    await exec(`INSERT INTO ${ks.name}.session_docs (id, doc) VALUES ('array', '[1,2]')`)
+    await exec(`INSERT INTO ${ks.name}.session_docs (id) VALUES ('empty')`)
+    await expect(docs.get({ id: 'not-json' })).rejects.toMatchObject({ code: 'E_EVOLUTION_FAILED', message: expect.stringMatching(/session_docs\(id=not-json\): column doc is not JSON/) })
+    await expect(docs.get({ id: 'array' })).rejects.toMatchObject({ code: 'E_EVOLUTION_FAILED', message: expect.stringContaining('column doc holds no JSON object') })
+    await expect(docs.get({ id: 'nobody' })).resolves.toBeUndefined()
+    expect((await row('session_docs', 'not-json'))?.get('doc')).toBe('{oops')
+    // A key missing its column, a layout naming a column the table lacks, a step rewriting the key.
+    await expect(docs.get({})).rejects.toMatchObject({ code: 'E_USAGE', message: 'key of session_docs needs id; got nothing' })
+    await expect(createCqlRepository({ client: ks.admin.client, keyspace: ks.name, table: 'session_docs', evolution: sessions, layout: { json: 'body' } }))
+      .rejects.toMatchObject({ code: 'E_CONFIG', message: `${ks.name}.session_docs has no column "body" (add it with a schema migration first)` })
+    await v1('rekey')
+    const rekey = defineEvolution({ entity: 'session', current: 2, steps: { 2: (d: Document) => ({ ...d, id: 'other' }) } })
+    const repo = await createCqlRepository({ client: ks.admin.client, keyspace: ks.name, table: 'sessions', evolution: rekey, writeBack: 'on-read' })
+    await expect(repo.get({ id: 'rekey' })).rejects.toMatchObject({ code: 'E_EVOLUTION_FAILED', message: expect.stringContaining('changed key column "id"') })
+    expect((await row('sessions', 'rekey'))?.get('state')).toBe('open')
+  })
+
   it('sweeps a table of multi-row partitions in small pages (token boundaries held back) to a 100% census', async () => {
     const bodies = defineEvolution({ entity: 'message', current: 2, steps: { 2: ({ body, ...d }: Document) => ({ ...d, body: null, text: body }) } })
     const inserts: Promise<unknown>[] = []
