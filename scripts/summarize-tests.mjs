@@ -1,13 +1,27 @@
 // Prints "N passed, N failed[, N skipped]" from vitest's JSON reports (one or more: the suite on the machine's
 // Node, then the unit suite on each supported Node); exits 1 when no test ran. A missing report (a run that did
 // not complete) and a test file that fails before its tests run (an import error, a failing hook) count as one
-// failure each.
+// failure each, as does each package under its coverage thresholds (`--coverage`).
 import { existsSync, readFileSync } from 'node:fs'
 
-const files = process.argv.slice(2)
+const args = process.argv.slice(2)
+// `--coverage coverage/result.json`: scripts/coverage.mjs's verdict; each package under its thresholds is a failure.
+const at = args.indexOf('--coverage')
+const coverage = at >= 0 ? args.splice(at, 2)[1] : undefined
+const files = args
 let passed = 0
 let failed = files.length ? 0 : 1
 let skipped = 0
+if (coverage) {
+  if (!existsSync(coverage)) {
+    console.error(`no coverage result at ${coverage}: the coverage run did not complete`)
+    failed++
+  } else {
+    const below = JSON.parse(readFileSync(coverage, 'utf8')).packagesBelowThreshold ?? 0
+    if (below) console.error(`coverage: ${below} package(s) under the thresholds (table above; coverage/index.html)`)
+    failed += below
+  }
+}
 for (const file of files) {
   if (!existsSync(file)) {
     console.error(`no test report at ${file}: that test run did not complete`)
