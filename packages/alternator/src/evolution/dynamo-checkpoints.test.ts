@@ -41,7 +41,7 @@ describe('DynamoCheckpointStore against a scripted DynamoDB API', () => {
       ],
       PutItemCommand: [() => ({})],
     })
-    await new DynamoCheckpointStore(client, 'cp').begin('w', { segments: 4, fingerprint: 'f', startedAt: new Date(0) })
+    await new DynamoCheckpointStore(client, 'cp').begin('w', { segments: 4, fingerprint: 'f', startedAt: new Date(0), finishedAt: null })
     const batches = sent.filter((c) => c.name === 'BatchWriteItemCommand').map((c) => (c.input.RequestItems as Record<string, unknown[]>).cp!.length)
     expect(batches).toEqual([25, 2, 5])
     expect(sent[1]!.input.ExclusiveStartKey).toEqual({ sweep_id: { S: 'w' }, segment: { N: '18' } })
