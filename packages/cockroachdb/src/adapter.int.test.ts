@@ -145,6 +145,23 @@ for (const mode of MODES) {
       await expect(a.execute('SELECT 1')).resolves.toEqual({})
     })
 
+    it('a session the server ended (pg_terminate_backend, a node restart) fails that statement, then the next runs on a fresh one', async () => {
+      await a.execute('SELECT 1')
+      const killed = await sql<{ n: number }>(db.url, 'SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()')
+      expect(killed[0]!.n).toBeGreaterThan(0)
+      const lost = await a.execute('CREATE TABLE after_kill (id int)').catch((e: unknown) => e)
+      expect(lost).toMatchObject({ name: 'PgStatementError', message: expect.stringMatching(/connection error|terminat/i) })
+      await a.execute('CREATE TABLE IF NOT EXISTS after_kill (id int)')
+      expect((await a.introspect()).tables.map((t) => t.name)).toContain('after_kill')
+    })
+
+    it('a stop requested before a statement sends nothing', async () => {
+      const stop = new AbortController()
+      stop.abort(new Error('SIGINT'))
+      await expect(a.execute('CREATE TABLE never_made (id int)', { signal: stop.signal })).rejects.toThrow('SIGINT')
+      expect((await a.introspect()).tables.map((t) => t.name)).not.toContain('never_made')
+    })
+
     it('keeps session settings across execute() calls (one session connection)', async () => {
       await a.execute(`SET application_name = 'strata_session_probe'`)
       await a.execute('CREATE TABLE session_probe AS SELECT current_setting(\'application_name\') AS name')
