@@ -103,6 +103,24 @@ describe('connection and target creation', () => {
     }
   })
 
+  it("an older Strata's strata_history gains the columns added since, its rows kept; the lease reads as free before its table exists", async () => {
+    const db = await freshDb('history_upgrade')
+    const a = await openAdapter(db.url, MODES[0])
+    try {
+      expect(await a.lock.inspect('default')).toBeNull()
+      await a.history.ensure()
+      await sql(db.url, 'ALTER TABLE strata_history DROP COLUMN description, DROP COLUMN statements_started, DROP COLUMN call_chain, DROP COLUMN backup_id')
+      await sql(db.url, "INSERT INTO strata_history (migration_set, version, name, kind, checksum, status, statements_done, statements_total, statement_hashes, applied_by, tool_version) VALUES ('default', '1', 'old', 'schema', 'c', 'applied', 1, 1, '{}', 'h', '0.0.1')")
+      await a.history.ensure()
+      const cols = await sql<{ column_name: string }>(db.url, "SELECT column_name FROM information_schema.columns WHERE table_name = 'strata_history'")
+      expect(cols.map((c) => c.column_name)).toEqual(expect.arrayContaining(['description', 'statements_started', 'call_chain', 'backup_id']))
+      expect(await a.history.list('default')).toMatchObject([{ version: '1', name: 'old', description: null, statementsStarted: 0, callChain: null }])
+    } finally {
+      await a.close()
+      await db.drop()
+    }
+  })
+
   it('rejects invalid identifiers before sending them', async () => {
     await expect(createCockroachAdapter({ url: sqlUrl(), schema: 'x"; DROP TABLE y; --' })).rejects.toMatchObject({ code: 'E_CONFIG' })
   })
