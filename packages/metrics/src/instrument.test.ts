@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Registry } from 'prom-client'
+import { Registry, register as globalRegistry } from 'prom-client'
 import { Migrator, isStrataError, parseVersion, type Migration } from '@strata-migrate/core'
 import { checksumOf, hashStatement } from '@strata-migrate/core/adapter-kit'
 import { MemoryAdapter, MemoryDatabase } from '@strata-migrate/core/testing'
@@ -92,6 +92,19 @@ describe('instrument', () => {
       }
     })()
     expect(isStrataError(err, 'E_CONFIG')).toBe(true)
+  })
+
+  it("without a registry, feeds prom-client's default one (what /metrics of most apps serves), labelled by the adapter's name", async () => {
+    globalRegistry.clear()
+    try {
+      const m = new Migrator({ adapter: new MemoryAdapter({ db: new MemoryDatabase() }), migrations: set3.slice(0, 1), set: 'app' })
+      const detach = instrument(m)
+      await m.up()
+      detach()
+      expect(pick(await samples(globalRegistry, METRIC_NAMES.migrationsTotal), { set: 'app', outcome: 'applied', database: m.adapter.name })).toEqual([1])
+    } finally {
+      globalRegistry.clear()
+    }
   })
 
   it('updateSchemaVersion replaces the previous version and removes the series for null', async () => {
