@@ -41,4 +41,20 @@ describe('CockroachDB settings from the environment', () => {
     expect(fails(() => cockroachOptionsFromEnv({})).message).toMatch(/no CockroachDB URL/)
     expect(fails(() => cockroachOptionsFromEnv({ STRATA_COCKROACHDB_ULR: URL_ })).message).toMatch(/did you mean STRATA_COCKROACHDB_URL\?/)
   })
+
+  it('names the variable that holds a bad value; a username setting overrides the URL user', () => {
+    const bad = fails(() => cockroachOptionsFromEnv({ STRATA_COCKROACHDB_URL: URL_, STRATA_COCKROACHDB_FORCE_PER_STATEMENT: 'maybe' }))
+    expect(bad.message).toContain('STRATA_COCKROACHDB_FORCE_PER_STATEMENT')
+    const named = cockroachOptionsFromEnv({ STRATA_COCKROACHDB_URL: URL_, STRATA_COCKROACHDB_USERNAME: 'migrator' })
+    expect(named.options).toMatchObject({ url: URL_, user: 'migrator', forcePerStatement: false })
+    expect(resolveConnection(named.options).config.user).toBe('migrator')
+  })
+
+  it('with TLS settings, a URL that does not parse is left for the connection to report (E_CONFIG, no echo)', () => {
+    const odd = cockroachOptionsFromEnv({ STRATA_COCKROACHDB_URL: 'postgresql://app:pw@[bad/orders', STRATA_COCKROACHDB_TLS_CA: join(dir, 'ca.pem') })
+    expect(odd.options.sslmode).toBe('verify-full')
+    const err = fails(() => resolveConnection(odd.options))
+    expect(err.message).not.toContain(':pw@')
+  })
 })
+
