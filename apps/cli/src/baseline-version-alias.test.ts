@@ -18,4 +18,9 @@ describe('rewriteBaselineVersion', () => {
     // "baseline" as the value of --set is not the command.
     expect(rewriteBaselineVersion(argv('--set', 'baseline', 'up', '--version'), program).warning).toBeUndefined()
   })
+
+  it('stops looking for the command at "--": what follows is not parsed as options', () => {
+    expect(rewriteBaselineVersion(argv('--', 'baseline', '--version', '004'), program)).toEqual({ argv: argv('--', 'baseline', '--version', '004') })
+    expect(rewriteBaselineVersion(argv('baseline', '--', '--version', '004'), program)).toEqual({ argv: argv('baseline', '--', '--version', '004') })
+  })
 })

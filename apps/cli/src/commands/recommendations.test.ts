@@ -20,4 +20,8 @@ describe('recommendations command style', () => {
     expect(s.args).toBe('--db cockroachdb')
     expect(JSON.stringify(s)).not.toContain('secret')
   })
+
+  it('writes an empty keyspace as \'\' when none is known, so the command stays well-formed', () => {
+    expect(commandStyle(settings({ scylladb: { contactPoints: ['127.0.0.1'] } as Settings['scylladb'] })).args).toBe("--db scylladb --keyspace ''")
+  })
 })
