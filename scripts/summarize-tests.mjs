@@ -8,6 +8,9 @@ const args = process.argv.slice(2)
 // `--coverage coverage/result.json`: scripts/coverage.mjs's verdict; each package under its thresholds is a failure.
 const at = args.indexOf('--coverage')
 const coverage = at >= 0 ? args.splice(at, 2)[1] : undefined
+// `--core-unit-coverage FILE`: the json-summary of core measured by its unit tests alone, held to coreUnitThresholds.
+const atCore = args.indexOf('--core-unit-coverage')
+const coreUnit = atCore >= 0 ? args.splice(atCore, 2)[1] : undefined
 const files = args
 let passed = 0
 let failed = files.length ? 0 : 1
@@ -35,6 +38,21 @@ for (const file of files) {
   ).length
   failed += (r.numFailedTests ?? 0) + brokenFiles
   skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0)
+}
+if (coreUnit) {
+  const { coreUnitThresholds } = await import('../coverage.config.mjs')
+  if (!existsSync(coreUnit)) {
+    console.error(`no coverage summary at ${coreUnit}: core's unit coverage was not measured`)
+    failed++
+  } else {
+    const total = JSON.parse(readFileSync(coreUnit, 'utf8')).total
+    const under = Object.entries(coreUnitThresholds).filter(([k, min]) => total[k].pct < min)
+    const figures = Object.keys(coreUnitThresholds).map((k) => `${k} ${total[k].pct}%`).join(', ')
+    if (under.length) {
+      console.error(`coverage: core by its unit tests alone is under its thresholds: ${figures}`)
+      failed++
+    } else console.log(`coverage: core by its unit tests alone: ${figures} (thresholds ${Object.entries(coreUnitThresholds).map(([k, v]) => `${k} ${v}%`).join(', ')})`)
+  }
 }
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`)
 process.exit(passed > 0 && failed === 0 ? 0 : 1)
