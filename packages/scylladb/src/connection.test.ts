@@ -36,6 +36,19 @@ describe('clientOptions', () => {
   })
 })
 
+describe('clientOptions: TLS', () => {
+  const tlsOf = (tls: Parameters<typeof resolveOptions>[0]['tls']) => clientOptions(resolveOptions({ contactPoints: ['h'], localDataCenter: 'dc1', keyspace: 'app', tls })).sslOptions
+
+  it('tls: true verifies the server against the system CAs', () => {
+    expect(tlsOf(true)).toEqual({ rejectUnauthorized: true })
+  })
+
+  it('passes on the PEMs and server name given, verifying unless told not to', () => {
+    expect(tlsOf({ cert: 'CERT', key: 'KEY', servername: 'db.internal' })).toEqual({ rejectUnauthorized: true, cert: 'CERT', key: 'KEY', servername: 'db.internal' })
+    expect(tlsOf({})).toEqual({ rejectUnauthorized: true })
+  })
+})
+
 describe('replicationClause', () => {
   it('renders both strategies', () => {
     expect(replicationClause({ class: 'SimpleStrategy', replicationFactor: 3 })).toBe("{'class': 'SimpleStrategy', 'replication_factor': 3}")

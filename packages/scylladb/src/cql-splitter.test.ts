@@ -132,6 +132,17 @@ describe('CqlSyntaxError', () => {
     expect([err.line, err.column]).toEqual([3, 3])
   })
 
+  it('reports an unterminated transaction at its BEGIN', () => {
+    const err = syntaxError('SELECT 1;\nBEGIN TRANSACTION\n  UPDATE t SET v = 2 WHERE k = 1;\n')
+    expect(err.message).toContain('Unterminated transaction (no COMMIT TRANSACTION)')
+    expect([err.line, err.column]).toEqual([2, 1])
+  })
+
+  it('BEGIN of anything but a batch or transaction is no block: it ends at its `;`', () => {
+    expect(splitCql('BEGIN WORK;\nSELECT 1;').map((s) => s.text)).toEqual(['BEGIN WORK', 'SELECT 1'])
+    expect(splitCql('BEGIN').map((s) => s.text)).toEqual(['BEGIN'])
+  })
+
   it('reports a batch whose APPLY BATCH is only inside a string or comment', () => {
     expect(syntaxError("BEGIN BATCH INSERT INTO t (v) VALUES ('APPLY BATCH;'); -- APPLY BATCH;\n").line).toBe(1)
     expect(syntaxError('BEGIN COUNTER BATCH UPDATE t SET c = c + 1 WHERE k = 1; /* APPLY BATCH; */').line).toBe(1)

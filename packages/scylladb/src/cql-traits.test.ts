@@ -49,6 +49,37 @@ describe('cqlTraits: how a CQL statement behaves if sent again', () => {
     expect(cqlTraits(text, ks).effect).toBeUndefined()
   })
 
+  it.each([
+    ['DROP MATERIALIZED VIEW v', { idempotent: false, effect: { kind: 'view', name: 'v', exists: false } }],
+    ['DROP MATERIALIZED VIEW IF EXISTS app.v', { idempotent: true, effect: { kind: 'view', name: 'v', exists: false } }],
+    ['DROP INDEX IF EXISTS t_a', { idempotent: true, effect: { kind: 'index', name: 't_a', exists: false } }],
+    ['DROP TYPE money', { idempotent: false, effect: { kind: 'type', name: 'money', exists: false } }],
+    ['CREATE OR REPLACE FUNCTION f (x int) RETURNS NULL ON NULL INPUT RETURNS int LANGUAGE lua AS $$ return x $$', { idempotent: true }],
+    ['CREATE INDEX ON t (a)', { idempotent: false }],
+    ['ALTER TABLE t ALTER a TYPE bigint', { idempotent: false }],
+    ['ALTER TABLE t ADD', { idempotent: false }],
+    ["CREATE KEYSPACE app WITH replication = {'class': 'SimpleStrategy'}", { idempotent: false }],
+    ["CREATE KEYSPACE IF NOT EXISTS app WITH replication = {'class': 'SimpleStrategy'}", { idempotent: true }],
+    ["ALTER KEYSPACE app WITH replication = {'class': 'SimpleStrategy'}", { idempotent: true }],
+    ['USE app', { idempotent: true }],
+    ['GRANT SELECT ON KEYSPACE app TO reader', { idempotent: true }],
+    ['LIST ROLES', { idempotent: false }],
+    ['', { idempotent: false }],
+  ])('other DDL %j', (text, want) => {
+    expect(cqlTraits(text, ks)).toEqual({ transactional: false, ...want })
+  })
+
+  it('tables, views and columns of another keyspace have no effect to check', () => {
+    for (const text of ['DROP TABLE other.t', 'CREATE MATERIALIZED VIEW other.v AS SELECT * FROM other.t PRIMARY KEY (a)', 'DROP MATERIALIZED VIEW other.v', 'ALTER TABLE other.t ADD a int']) {
+      expect(cqlTraits(text, ks).effect, text).toBeUndefined()
+    }
+  })
+
+  it('DELETE of a list element without FROM still counts as repeating', () => {
+    expect(cqlTraits('DELETE l[0]', ks).idempotent).toBe(false)
+    expect(cqlTraits('DELETE l FROM t WHERE id = 1', ks).idempotent).toBe(true)
+  })
+
   it('the server refusing a statement proves it did not run; a timeout does not', () => {
     const { ResponseError, OperationTimedOutError } = cassandra.errors
     const codes = cassandra.types.responseErrorCodes

@@ -92,9 +92,11 @@ export function toConnectError(err: unknown, where: string, secrets: readonly (s
   return clean
 }
 
+/** The server's own words on the failed login, found as deep as isAuthError found it. */
 function authMessage(err: unknown): string {
-  const auth = [err, ...innerErrorsOf(err)].find((e) => e instanceof errors.AuthenticationError || e instanceof errors.ResponseError)
-  return messageOf(auth ?? err)
+  const own = (e: unknown): unknown =>
+    e instanceof errors.AuthenticationError || e instanceof errors.ResponseError ? e : innerErrorsOf(e).filter(isAuthError).map(own).find(Boolean)
+  return messageOf(own(err) ?? err)
 }
 
 function connectionMessage(err: unknown): string {

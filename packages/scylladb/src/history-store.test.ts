@@ -71,3 +71,54 @@ describe('CqlHistoryStore.list', () => {
     await expect(store([() => { throw new Error('boom') }]).history.list('default')).rejects.toThrow('boom')
   })
 })
+
+describe('CqlHistoryStore: statements and values', () => {
+  it('an update sets exactly the given fields: undefined as null, integers rounded, hash lists copied; it must find its row', async () => {
+    const hashes = ['h1', 'h2']
+    const patch = { op: 'update', set: 'default', version: '3', fields: { error: undefined, statementHashes: hashes, statementsDone: 1.4 } } as never
+    const { history, seen } = store([() => rs([{ '[applied]': true }])])
+    expect(await history.write(patch, fence)).toBe(true)
+    expect(seen[0]!.cql).toBe('UPDATE "ks".strata_history SET statements_done = ?, statement_hashes = ?, error = ? WHERE migration_set = ? AND version = ? IF lease_token = ? AND status != null')
+    expect(seen[0]!.params).toEqual([1, ['h1', 'h2'], null, 'default', '3', 'tok-a'])
+    expect(seen[0]!.params[1]).not.toBe(hashes)
+  })
+
+  it('a put writes the whole row without requiring it to exist; a delete is fenced by the lease too', async () => {
+    const { history, seen } = store([() => rs([{ '[applied]': true }]), () => rs([{ '[applied]': true }])])
+    await history.write({ op: 'put', row: { set: 'default', version: '4', name: 'four', status: 'running' } } as never, fence)
+    await history.write({ op: 'delete', set: 'default', version: '4' } as never, fence)
+    expect(seen.map((s) => s.cql)).toEqual([
+      'UPDATE "ks".strata_history SET name = ?, status = ? WHERE migration_set = ? AND version = ? IF lease_token = ?',
+      'DELETE FROM "ks".strata_history WHERE migration_set = ? AND version = ? IF lease_token = ?',
+    ])
+    expect(seen.map((s) => s.params)).toEqual([['four', 'running', 'default', '4', 'tok-a'], ['default', '4', 'tok-a']])
+  })
+
+  it('reads bigint columns (driver Longs) as numbers and timestamps as dates', async () => {
+    const started = new Date('2026-01-01T00:00:00Z')
+    const { history } = store([() => rs([{
+      version: '1', statements_done: types.Long.fromNumber(3), statements_total: 4, duration_ms: types.Long.fromNumber(1234),
+      started_at: started, finished_at: 'not a date', applied_by: 'ci', tool_version: '1.2.0', checksum: 'c', kind: 'data', description: 'd',
+    }])])
+    const [m] = await history.list('default')
+    expect(await store([() => rs([{ version: '9' }])]).history.list('default')).toMatchObject([{ statementsDone: 0, statementsTotal: 0, statementsStarted: 0, durationMs: null, appliedBy: '', error: null }])
+    expect(m).toMatchObject({ statementsDone: 3, statementsTotal: 4, statementsStarted: 3, durationMs: 1234, startedAt: started, finishedAt: null, appliedBy: 'ci', toolVersion: '1.2.0', checksum: 'c', kind: 'data', description: 'd', agreementWaitMs: null })
+  })
+
+  it('ensure creates or upgrades the table, then runs the adapter\'s afterEnsure hook', async () => {
+    const order: string[] = []
+    const client = {
+      hosts: { values: () => [] },
+      execute: async (cql: string) => {
+        order.push(cql.split(' ').slice(0, 2).join(' '))
+        const rows = cql.includes('system_schema.columns') ? [] : [{ x: 1 }]
+        return { rows: rows.map(rowOf), rowLength: rows.length, first: () => null }
+      },
+    }
+    const bootstrap = { client: client as never, localDataCenter: 'dc1', agreementTimeoutMs: 500 }
+    const history = new CqlHistoryStore({ client: client as never, keyspace: 'ks', readConsistency: 6, writeConsistency: 6, serialConsistency: 8, bootstrap, afterEnsure: async () => { order.push('afterEnsure') } })
+    await history.ensure()
+    expect(order.at(-2)).toBe('ALTER TABLE')
+    expect(order.at(-1)).toBe('afterEnsure')
+  })
+})

@@ -61,3 +61,37 @@ describe('CqlLeaseStore: LWT outcomes the client cannot see, settled by a SERIAL
     await expect(store([() => { throw unavailable() }]).leases.forceRelease('default')).rejects.toBeInstanceOf(errors.ResponseError)
   })
 })
+
+describe('CqlLeaseStore: plain outcomes', () => {
+  it('tryAcquire applied at once needs no SERIAL read', async () => {
+    const { leases, seen } = store([() => applied(true)])
+    expect(await leases.tryAcquire(req)).toEqual({ acquired: true })
+    expect(seen).toEqual([expect.stringMatching(/^UPDATE "ks"\.strata_history USING TTL \? SET .* IF lease_token = null$/)])
+  })
+
+  it('inspect: the holder with its acquisition time, and its expiry from the remaining TTL', async () => {
+    const acquiredAt = new Date('2026-01-01T00:00:00Z')
+    const before = Date.now()
+    const info = await store([() => rows({ lease_owner: 'host-x', lease_token: 'tok-x', lease_acquired_at: acquiredAt, remaining_ttl: 20 })]).leases.inspect('default')
+    expect(info).toMatchObject({ set: 'default', owner: 'host-x', token: 'tok-x', acquiredAt })
+    const expires = info?.expiresAt?.getTime() ?? 0
+    expect(expires).toBeGreaterThanOrEqual(before + 20_000)
+    expect(expires).toBeLessThanOrEqual(Date.now() + 20_000)
+    expect(await store([() => rows()]).leases.inspect('default')).toBeNull()
+  })
+
+  it('ensure creates the lease\'s columns with strata_history', async () => {
+    const ran: string[] = []
+    const client = {
+      hosts: { values: () => [] },
+      execute: async (cql: string) => {
+        ran.push(cql)
+        const list = cql.includes('system_schema.tables') ? [] : [{ column_name: 'x' }]
+        return { rows: list.map((r) => ({ get: (k: string) => (r as Record<string, unknown>)[k] })), rowLength: list.length, first: () => null }
+      },
+    }
+    const bootstrap = { client: client as never, localDataCenter: 'dc1', agreementTimeoutMs: 500 }
+    await new CqlLeaseStore({ client: client as never, keyspace: 'ks', writeConsistency: 6, serialConsistency: 8, bootstrap }).ensure()
+    expect(ran.find((c) => c.startsWith('CREATE TABLE'))).toMatch(/lease_token text static/)
+  })
+})

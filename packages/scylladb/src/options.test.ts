@@ -53,6 +53,13 @@ describe('resolveOptions', () => {
     expect(configError(() => resolveOptions({ ...base, replication: { class: 'NetworkTopologyStrategy', dataCenters: { "dc1'": 3 } } }))).toMatch(/data center name/)
   })
 
+  it('refuses a NetworkTopologyStrategy without its dataCenters map or with a bad factor, and an unknown strategy class; takes a valid map', () => {
+    expect(configError(() => resolveOptions({ ...base, replication: { class: 'NetworkTopologyStrategy' } as never }))).toBe('NetworkTopologyStrategy needs at least one data center: { dataCenters: { dc1: 3 } }')
+    expect(configError(() => resolveOptions({ ...base, replication: { class: 'EverywhereStrategy' } as never }))).toBe('unknown replication class "EverywhereStrategy" (SimpleStrategy or NetworkTopologyStrategy)')
+    expect(configError(() => resolveOptions({ ...base, replication: { class: 'NetworkTopologyStrategy', dataCenters: { dc1: 3, dc2: 0 } } }))).toMatch(/replication factor of data center dc2/)
+    expect(resolveOptions({ ...base, replication: { class: 'NetworkTopologyStrategy', dataCenters: { 'dc-1.east': 3 } } }).replication).toEqual({ class: 'NetworkTopologyStrategy', dataCenters: { 'dc-1.east': 3 } })
+  })
+
   it('never puts the password into a message', () => {
     const msg = configError(() => resolveOptions({ ...base, keyspace: 'bad-name', username: 'u', password: 's3cret' }))
     expect(msg).not.toContain('s3cret')

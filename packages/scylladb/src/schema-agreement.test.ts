@@ -83,3 +83,75 @@ describe('clusterState', () => {
     ])
   })
 })
+
+describe('clusterState: what system.peers rows can hold', () => {
+  interface RawHost { address: string; datacenter: string; up: boolean; local?: string; peers?: Record<string, unknown>[] }
+
+  /** A client whose hosts answer system.local with `local` and system.peers with the raw `peers` rows. */
+  function rawClient(hosts: RawHost[]): Client {
+    const row = (values: Record<string, unknown>) => ({ get: (k: string) => values[k] })
+    const driverHosts = hosts.map((h) => ({ address: h.address, datacenter: h.datacenter, isUp: () => h.up, raw: h }))
+    return {
+      hosts: { values: () => driverHosts },
+      async execute(cql: string, _params: unknown[], opts: { host: { raw: RawHost } }) {
+        const self = opts.host.raw
+        const rows = cql.includes('system.local') ? [{ schema_version: self.local }] : (self.peers ?? [])
+        return { rows: rows.map(row), first: () => (rows[0] ? row(rows[0]) : null) }
+      },
+    } as unknown as Client
+  }
+
+  it('a peer whose rpc_address is missing or 0.0.0.0 is known by its listen address; missing data centre and version read as ? and none', async () => {
+    const c = rawClient([{
+      address: '10.0.0.1:9142', datacenter: 'dc1', up: true, local: 'v1',
+      peers: [
+        { peer: '10.0.0.7', rpc_address: null, data_center: 'dc1', schema_version: 'v1' },
+        { peer: '10.0.0.8', rpc_address: '0.0.0.0', data_center: null, schema_version: null },
+      ],
+    }])
+    expect(await clusterState(c, { localDataCenter: 'dc1' })).toEqual([
+      { address: '10.0.0.1:9142', datacenter: 'dc1', up: true, schemaVersion: 'v1' },
+      { address: '10.0.0.7:9142', datacenter: 'dc1', up: false, error: 'listed in system.peers of 10.0.0.1:9142 but unknown to this client (joined after it connected?)' },
+      { address: '10.0.0.8:9142', datacenter: '?', up: false, error: 'listed in system.peers of 10.0.0.1:9142 but unknown to this client (joined after it connected?)' },
+    ])
+  })
+
+  it('a remote node no local node reports has no version; addresses without a port get the default 9042', async () => {
+    const c = rawClient([
+      { address: '10.0.0.1', datacenter: 'dc1', up: true, local: 'v1', peers: [{ peer: '10.0.0.9', rpc_address: '10.0.0.9', data_center: 'dc1', schema_version: 'v1' }] },
+      { address: '10.1.0.1', datacenter: 'dc2', up: false },
+    ])
+    expect(await clusterState(c, { localDataCenter: 'dc1' })).toEqual([
+      { address: '10.0.0.1', datacenter: 'dc1', up: true, schemaVersion: 'v1' },
+      { address: '10.1.0.1', datacenter: 'dc2', up: false },
+      { address: '10.0.0.9:9042', datacenter: 'dc1', up: false, error: expect.stringContaining('unknown to this client') },
+    ])
+  })
+
+  it('a client that knows no node reports none, and agreement holds trivially', async () => {
+    expect(await clusterState(rawClient([]), { localDataCenter: 'dc1' })).toEqual([])
+    await expect(waitForAgreement(rawClient([]), opts)).resolves.toMatchObject({ nodes: [] })
+  })
+
+  it('on timeout, lists an up node without a known version as unknown, and names the down nodes', async () => {
+    const c = rawClient([
+      { address: '10.0.0.1:9042', datacenter: 'dc1', up: true, local: 'v1', peers: [] },
+      { address: '10.0.0.2:9042', datacenter: 'dc1', up: true, local: 'v2', peers: [] },
+      { address: '10.1.0.1:9042', datacenter: 'dc2', up: true },
+      { address: '10.1.0.2:9042', datacenter: 'dc2', up: false },
+    ])
+    const err = await waitForAgreement(c, { ...opts, timeoutMs: 100 }).catch((e: unknown) => e)
+    expect(isStrataError(err, 'E_CLUSTER_UNHEALTHY')).toBe(true)
+    expect((err as Error).message).toBe('schema agreement not reached within 100 ms (10.0.0.1:9042 (dc1): v1, 10.0.0.2:9042 (dc1): v2, 10.1.0.1:9042 (dc2): unknown); node 10.1.0.2:9042 (dc2) is down or unreachable')
+  })
+
+  it('fails fast naming every down node, in the plural', async () => {
+    const c = rawClient([
+      { address: '10.0.0.1:9042', datacenter: 'dc1', up: true, local: 'v1', peers: [] },
+      { address: '10.0.0.2:9042', datacenter: 'dc1', up: false },
+      { address: '10.1.0.1:9042', datacenter: 'dc2', up: false },
+    ])
+    const err = await waitForAgreement(c, { ...opts, failOnDownNode: true }).catch((e: unknown) => e)
+    expect((err as Error).message).toBe('cluster is not healthy: nodes 10.0.0.2:9042 (dc1), 10.1.0.1:9042 (dc2) are down or unreachable; every node must be up before migrating')
+  })
+})

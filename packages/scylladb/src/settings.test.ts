@@ -58,4 +58,30 @@ describe('ScyllaDB settings from the environment (the start-up hook and the CLI 
     expect(parseReplication('NetworkTopologyStrategy:dc1=3,dc2=2')).toEqual({ class: 'NetworkTopologyStrategy', dataCenters: { dc1: 3, dc2: 2 } })
     expect(fails(() => parseReplication('Simple:3', '--replication')).message).toMatch(/^--replication "Simple:3": unknown class/)
   })
+
+  it('SimpleStrategy without a factor means 1; a factor below 1 or not a whole number is refused', () => {
+    expect(parseReplication('SimpleStrategy')).toEqual({ class: 'SimpleStrategy', replicationFactor: 1 })
+    expect(fails(() => parseReplication('SimpleStrategy:0')).message).toBe('replication "SimpleStrategy:0": bad replication factor (SimpleStrategy:N or NetworkTopologyStrategy:dc1=N,dc2=N)')
+    expect(fails(() => parseReplication('SimpleStrategy:2.5')).message).toMatch(/^replication "SimpleStrategy:2\.5": bad replication factor/)
+  })
+
+  it('NetworkTopologyStrategy needs at least one dc=N pair, each complete and whole', () => {
+    expect(fails(() => parseReplication('NetworkTopologyStrategy:dc1')).message).toMatch(/^replication "NetworkTopologyStrategy:dc1": bad data center "dc1"/)
+    expect(fails(() => parseReplication('NetworkTopologyStrategy:dc1=3,=2')).message).toMatch(/: bad data center "=2"/)
+    expect(fails(() => parseReplication('NetworkTopologyStrategy:dc1=x')).message).toMatch(/: bad data center "dc1=x"/)
+    expect(fails(() => parseReplication('NetworkTopologyStrategy')).message).toMatch(/^replication "NetworkTopologyStrategy": no data centers/)
+    expect(fails(() => parseReplication('NetworkTopologyStrategy:,')).message).toMatch(/: no data centers/)
+  })
+
+  it('an invalid value names the environment variable it came from', () => {
+    expect(fails(() => scyllaSettingsFromEnv({ STRATA_SCYLLADB_PORT: '99999' })).message).toBe('invalid settings in the environment: STRATA_SCYLLADB_PORT: Too big: expected number to be <=65535')
+    expect(fails(() => scyllaSettingsFromEnv({ STRATA_SCYLLADB_REPLICATION: 'SimpleStrategy:0' })).message).toMatch(/^STRATA_SCYLLADB_REPLICATION "SimpleStrategy:0": bad replication factor/)
+  })
+
+  it('defaults contact point and data center; a port and allowDownNodes are passed on', () => {
+    const { options, warnings } = scyllaOptionsFromEnv({ STRATA_SCYLLADB_KEYSPACE: 'ks', STRATA_SCYLLADB_PORT: '9142', STRATA_SCYLLADB_ALLOW_DOWN_NODES: 'true' })
+    expect(options).toEqual({ contactPoints: ['127.0.0.1'], localDataCenter: 'datacenter1', keyspace: 'ks', port: 9142, allowDownNodes: true })
+    expect(warnings).toEqual([])
+    expect(scyllaOptionsFromEnv({ STRATA_SCYLLADB_KEYSPACE: 'ks' }).options).toEqual({ contactPoints: ['127.0.0.1'], localDataCenter: 'datacenter1', keyspace: 'ks', allowDownNodes: false })
+  })
 })

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { inlineLinter, lintFixtureSuite, type LintFixture } from '@strata-migrate/testkit/conformance'
 import { lintDirectory, type LintFinding } from '@strata-migrate/core/adapter-kit'
-import { cqlLintDialect, cqlLintRules } from './index.js'
+import { cqlDirectives, cqlLintDialect, cqlLintRules } from './index.js'
 
 type Files = Record<string, string>
 
@@ -204,5 +204,81 @@ describe('CQL lint details', () => {
       expect(prod.filter((f) => f.rule !== 'cql/drop-column'), set).toEqual([])
       expect(prod.length, set).toBe(set === 'temporal-cassandra' ? 6 : 0)
     }
+  })
+})
+
+describe('CQL lint: messages of each rule for the less common statement shapes', () => {
+  const messages = (fs: LintFinding[], rule: string): string[] => ids(fs, rule).map((f) => f.message)
+
+  it('non-idempotent: says how to write each CREATE and DROP so that it can run again', async () => {
+    const fs = await lint({
+      '001_a.cql': [
+        'CREATE MATERIALIZED VIEW v AS SELECT * FROM t WHERE a IS NOT NULL PRIMARY KEY (a);',
+        "CREATE KEYSPACE ${keyspace} WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 3};",
+        'CREATE INDEX ix ON t (a);',
+        'CREATE INDEX ON t (b);',
+        'DROP MATERIALIZED VIEW v;',
+        'DROP INDEX ix;',
+        'DROP TYPE;',
+      ].join('\n'),
+    })
+    expect(messages(fs, 'cql/non-idempotent').map((m) => m.replace(/^.*: write /, ''))).toEqual([
+      'CREATE MATERIALIZED VIEW IF NOT EXISTS v.',
+      'CREATE KEYSPACE IF NOT EXISTS ${keyspace}.',
+      'CREATE INDEX IF NOT EXISTS ix.',
+      'CREATE INDEX IF NOT EXISTS.',
+      'DROP MATERIALIZED VIEW IF EXISTS v.',
+      'DROP INDEX IF EXISTS ix.',
+      'DROP TYPE IF EXISTS.',
+    ])
+    expect(messages(fs, 'cql/non-idempotent')[4]).toMatch(/^DROP MATERIALIZED VIEW v without IF EXISTS fails when the object is already gone/)
+  })
+
+  it('non-idempotent: ALTER KEYSPACE, CREATE OR REPLACE and IF [NOT] EXISTS forms are fine', async () => {
+    const fs = await lint({
+      '001_a.cql': [
+        "ALTER KEYSPACE app WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 3};",
+        'CREATE OR REPLACE FUNCTION f (x int) RETURNS NULL ON NULL INPUT RETURNS int LANGUAGE lua AS $$ return x $$;',
+        'CREATE MATERIALIZED VIEW IF NOT EXISTS v AS SELECT * FROM t WHERE a IS NOT NULL PRIMARY KEY (a);',
+        'DROP MATERIALIZED VIEW IF EXISTS v;',
+        'DROP INDEX IF EXISTS ix;',
+      ].join('\n'),
+    })
+    expect(ids(fs, 'cql/non-idempotent')).toEqual([])
+  })
+
+  it('replication: the session keyspace is named as ${keyspace}; a map without a class is checked for single replicas', async () => {
+    const fs = await lint({
+      '001_a.cql': "CREATE KEYSPACE IF NOT EXISTS ${keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3};",
+      '002_b.cql': "ALTER KEYSPACE app WITH replication = {'dc1': 1, 'dc2': 3};",
+      '003_c.cql': "ALTER KEYSPACE app WITH durable_writes = true;",
+    }, { profile: 'production' })
+    const [simple, single, ...rest] = messages(fs, 'cql/replication-production')
+    expect(simple).toMatch(/^keyspace \$\{keyspace\} uses SimpleStrategy/)
+    expect(single).toMatch(/^keyspace app keeps a single replica \(dc1: 1\)/)
+    expect(rest).toEqual([])
+  })
+
+  it('primary key: ADD … PRIMARY KEY cannot join the key', async () => {
+    const fs = await lint({ '001_a.cql': users, '002_b.cql': 'ALTER TABLE users ADD tenant text PRIMARY KEY;' })
+    expect(messages(fs, 'cql/primary-key-change')).toEqual([expect.stringMatching(/^ALTER TABLE users ADD … PRIMARY KEY: columns cannot join the primary key\. A CQL primary key/)])
+  })
+
+  it('view base alter: names every view of the table, in the plural', async () => {
+    const view = (n: string) => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${n} AS SELECT * FROM users WHERE email IS NOT NULL AND id IS NOT NULL PRIMARY KEY (email, id);`
+    const fs = await lint({ '001_a.cql': `${users}\n${view('v1')}\n${view('v2')}`, '002_b.cql': 'ALTER TABLE users ADD note text;' })
+    expect(messages(fs, 'cql/alter-base-table-with-view')).toEqual([
+      expect.stringMatching(/^ALTER TABLE users while it has materialized views v1 \(statement 2 of 001_a\.cql\), v2 \(statement 3 of 001_a\.cql\): in this migration, drop the views first/),
+    ])
+  })
+
+  it('column re-added: a table the set did not create is not judged', async () => {
+    const fs = await lint({ '001_a.cql': 'ALTER TABLE legacy ADD age text;' })
+    expect(ids(fs, 'cql/column-readded-with-other-type')).toEqual([])
+  })
+
+  it('directives: a file without lint-disable comments has none, and CQL never opts out of transactions', () => {
+    expect(cqlDirectives('CREATE TABLE IF NOT EXISTS t (a int PRIMARY KEY);')).toEqual({ noTransaction: false })
+    expect(cqlDirectives('-- strata:lint-disable cql/drop-column\nALTER TABLE t DROP a;')).toEqual({ noTransaction: false, lintDisable: ['cql/drop-column'] })
   })
 })
