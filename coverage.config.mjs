@@ -31,14 +31,9 @@ export const thresholds = { lines: 95, statements: 95, branches: 90 }
 export const coreUnitThresholds = { lines: 95, statements: 95, branches: 90 }
 
 /**
- * A ratchet for the packages not yet at the thresholds: what the last whole run measured, less half a point for
- * run-to-run variation (timing-dependent paths: retries, lease waits). A run under a floor fails like a run
- * under a threshold; a package at its thresholds needs no floor. Raise these as tests land; never lower them.
+ * A ratchet for a package not yet at the thresholds (a new one, say): per metric, what the last whole run measured,
+ * less half a point for run-to-run variation (timing-dependent paths: retries, lease waits), e.g.
+ * `'packages/alternator': { branches: 66.2 }`. A run under a floor fails like a run under a threshold; a package
+ * at its thresholds needs none (every published package is, as of issue 20). Raise them as tests land; never lower.
  */
-export const floors = {
-  'packages/core': { statements: 93.7, branches: 85.9 },
-  'packages/cockroachdb': { lines: 94.8, statements: 92.3, branches: 85.4 },
-  'packages/scylladb': { statements: 91.6, branches: 82.0 },
-  'packages/alternator': { lines: 91.9, statements: 89.9, branches: 66.2 },
-  'apps/cli': { lines: 90.6, statements: 86.3, branches: 72.8 },
-}
+export const floors = {}
