@@ -56,6 +56,7 @@ export async function main(argv: readonly string[], fixedDb?: DbName): Promise<n
     await program.parseAsync(args)
   } catch (err) {
     if (err instanceof CommanderError) return usageExit(err, argv)
+    // Every action catches its own errors (above), so only commander throws here; anything else is a bug to see.
     throw err
   }
   return code

@@ -335,6 +335,8 @@ export class Migrator extends TypedEmitter {
       onLost: (error) => this.emit('lock:lost', { set: this.set, error }),
     })
     if (!lease) {
+      // No lease only when `settled` ended the wait; every caller passing `settled` passes `ifSettled` too. Kept so
+      // that a caller forgetting it gets an error, never fn's result returned as if the lease had been held.
       if (!wait.ifSettled) throw new StrataError('E_LOCK_TIMEOUT', `stopped waiting for the migration lock of set "${this.set}"`)
       return wait.ifSettled()
     }

@@ -155,6 +155,8 @@ export class HeldLease {
   }
 
   private async beat(): Promise<void> {
+    // stop() clears the timer that calls this, so no test reaches it; kept so that a beat can never renew a lease
+    // after release, whatever schedules it in future.
     if (this.stopped) return
     const sentAt = this.init.clock()
     const left = this.validUntil - sentAt
