@@ -51,26 +51,24 @@ export function fakeSettings(patch: Partial<Settings> = {}): Settings {
 
 /** Captures process.stdout / process.stderr writes until restore(). */
 export function captureStdio(): { stdout: () => string; stderr: () => string; restore: () => void } {
-  let out = ''
-  let err = ''
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    out += String(chunk)
-    const cb = rest.find((x) => typeof x === 'function') as (() => void) | undefined
-    cb?.()
-    return true
-  }) as typeof process.stdout.write)
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    err += String(chunk)
-    const cb = rest.find((x) => typeof x === 'function') as (() => void) | undefined
-    cb?.()
-    return true
-  }) as typeof process.stderr.write)
+  const capture = (stream: NodeJS.WriteStream) => {
+    let text = ''
+    const spy = vi.spyOn(stream, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      text += String(chunk)
+      const cb = rest.find((x) => typeof x === 'function') as (() => void) | undefined
+      cb?.()
+      return true
+    }) as typeof stream.write)
+    return { text: () => text, restore: () => spy.mockRestore() }
+  }
+  const out = capture(process.stdout)
+  const err = capture(process.stderr)
   return {
-    stdout: () => out,
-    stderr: () => err,
+    stdout: out.text,
+    stderr: err.text,
     restore: () => {
-      o.mockRestore()
-      e.mockRestore()
+      out.restore()
+      err.restore()
     },
   }
 }
