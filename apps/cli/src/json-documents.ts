@@ -6,7 +6,7 @@
 import type {
   AppSchemaRequirements, AppliedMigration, BackupManifest, RestoreReport, Census, CompatibilityResult, HealthReport, LintFinding, LintProfile, LockInfo,
   PlanIssue, Recommendation, SchemaChange, SchemaSnapshot, SetReport, SnapshotWhich, StatusRow, StepResult, StrataErrorCode,
-  SweepFailure, ValidationReport,
+  ShardCensus, SweepFailure, ValidationReport,
 } from '@strata-migrate/core/adapter-kit'
 
 /**
@@ -253,10 +253,16 @@ export interface MigrateDocument {
 export interface EvolveDocument {
   ok: boolean
   command: 'evolve'
+  /** sweep: this process swept (its shard of) the table. */
+  mode: 'sweep'
   entity: string
   api: 'cql' | 'dynamodb'
   table: string
   censusOnly: boolean
+  /** Segments the table was split into (all shards' together). */
+  segments: number
+  /** With --shard i/N: this shard and the segments it owns (segment s belongs to shard s mod N). */
+  shard?: { index: number; count: number; segments: number[] }
   resumed: boolean
   rows: number
   rowsThisRun: number
@@ -264,6 +270,18 @@ export interface EvolveDocument {
   rowsPerSecond: number
   census: Census
   failures: SweepFailure[]
+}
+
+/** `strata evolve --census`: every shard's checkpoints merged (no table row is read). */
+export interface EvolveCensusDocument extends ShardCensus {
+  /** No shard recorded a failed row (a census of an unfinished sweep is still ok: see `complete`). */
+  ok: boolean
+  command: 'evolve'
+  mode: 'census'
+  entity: string
+  api: 'cql' | 'dynamodb'
+  table: string
+  censusOnly: boolean
 }
 
 /** A StrataError as printed: its code, message and where it happened. */
@@ -327,7 +345,7 @@ export interface CommandDocuments {
   'snapshot show': SnapshotShowDocument
   'snapshot diff': SnapshotDiffDocument
   migrate: MigrateDocument
-  evolve: EvolveDocument
+  evolve: EvolveDocument | EvolveCensusDocument
   'backup list': BackupListDocument
   'backup show': BackupShowDocument
   'backup restore': BackupRestoreDocument

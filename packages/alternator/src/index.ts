@@ -6,7 +6,7 @@
 export { createDynamoClient, type DynamoConnectionOptions } from './dynamo-client.js'
 export { DynamoDocuments, openDynamoDocuments, describeKey, type DynamoDocumentsOptions, type DynamoRow } from './evolution/dynamo-documents.js'
 export {
-  DynamoDocumentRepository, createDynamoRepository, sweepDynamoTable, type DynamoRepositoryOptions, type DynamoSweepOptions,
+  DynamoDocumentRepository, createDynamoRepository, sweepDynamoTable, censusDynamoSweep, type DynamoRepositoryOptions, type DynamoSweepOptions, type DynamoSweepCensusOptions,
 } from './evolution/dynamo-evolution.js'
 export { DynamoScanSource, encodeKey, decodeKey } from './evolution/scan-segments.js'
 export { DynamoCheckpointStore, DYNAMO_SWEEPS_TABLE } from './evolution/dynamo-checkpoints.js'

@@ -11,6 +11,7 @@ const sweep = vi.hoisted(() => ({
   calls: [] as Record<string, unknown>[],
   events: [] as SweepEvent[],
   result: undefined as unknown,
+  census: undefined as unknown,
   destroyed: 0,
   closed: 0,
   duringSweep: undefined as undefined | ((o: Record<string, unknown>) => void),
@@ -23,8 +24,16 @@ vi.mock('@strata-migrate/alternator', () => ({
     for (const e of sweep.events) (o.onEvent as (e: SweepEvent) => void)(e)
     return sweep.result
   },
+  censusDynamoSweep: async (o: Record<string, unknown>) => {
+    sweep.calls.push(o)
+    return sweep.census
+  },
 }))
 vi.mock('@strata-migrate/scylladb', () => ({
+  censusCqlSweep: async (o: Record<string, unknown>) => {
+    sweep.calls.push(o)
+    return sweep.census
+  },
   sweepCqlTable: async (o: Record<string, unknown>) => {
     sweep.calls.push(o)
     for (const e of sweep.events) (o.onEvent as (e: SweepEvent) => void)(e)

@@ -1,11 +1,14 @@
+import { closeSync, openSync, writeSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import {
   StrataError, defineEvolution, isEvolution, messageOf,
-  type Evolution, type EvolutionDefinition, type EvolutionSteps, type SweepEvent, type SweepResult,
+  checkShard, defaultShardedSegments, parseShard, parseShardCount,
+  type Evolution, type EvolutionDefinition, type EvolutionSteps, type ShardCensus, type SweepEvent, type SweepResult, type UpgradeHooks,
 } from '@strata-migrate/core/adapter-kit'
 import { openAdapter } from '../adapters.js'
-import type { EvolveDocument } from '../json-documents.js'
+import type { EvolveCensusDocument, EvolveDocument } from '../json-documents.js'
+import { printCensus, printShardCensus } from './evolve-census.js'
 import { fmtMs, type Output } from '../output.js'
 import { grouped, plural } from '../plural.js'
 import type { Settings } from '../settings.js'
@@ -24,6 +27,14 @@ export interface EvolveOptions {
   pageSize?: string
   restart?: boolean
   censusOnly?: boolean
+  /** i/N: sweep shard i of N (or /N: i from JOB_COMPLETION_INDEX). */
+  shard?: string
+  /** Merge every shard's checkpoints into one census instead of sweeping. */
+  census?: boolean
+  /** With --census: the N the shards were run with. */
+  shards?: string
+  /** Append one JSON line per row this process wrote: `{"key":…,"from":1,"to":3}`. */
+  auditLog?: string
 }
 
 function int(text: string | undefined, fallback: number, name: string, min = 1): number {
@@ -91,69 +102,86 @@ function progressRenderer(out: Output, label: string): (e: SweepEvent) => void {
   }
 }
 
-function printCensus(out: Output, r: SweepResult): void {
-  const c = r.census
-  const versions = Object.keys(c.byVersion).map(Number).sort((a, b) => a - b)
-  out.table(['schema_version', 'documents', 'share'], versions.map((v) => {
-    const n = c.byVersion[String(v)] ?? 0
-    return [v === c.current ? `${v} (current)` : String(v), grouped(n), `${c.total ? ((n / c.total) * 100).toFixed(2) : '0.00'}%`]
-  }))
-  out.print(`${c.entity}: ${plural(c.total, 'document')}, ${c.percentCurrent}% at v${c.current}; upgraded ${grouped(c.upgraded)}, conflicts ${c.conflicts}, failed ${c.failed}, newer than current ${c.tooNew}`)
-  out.print(c.advice)
+/** Where a sweep runs: the table behind --api, opened once for a sweep or a census. */
+interface SweepTarget {
+  where: string
+  sweep(common: Omit<import('@strata-migrate/scylladb').CqlSweepOptions, 'client' | 'keyspace' | 'table'>): Promise<SweepResult>
+  census(o: { evolution: Evolution; upgrade: boolean; shards?: number }): Promise<ShardCensus>
+  close(): Promise<void>
 }
 
-/** `strata evolve <entity>`: sweeps a table, upgrading every old document, and prints the census. */
-export async function evolveCommand(settings: () => Promise<Settings>, out: Output, entity: string, o: EvolveOptions): Promise<EvolveDocument> {
+async function openSweepTarget(settings: () => Promise<Settings>, o: EvolveOptions, api: 'cql' | 'dynamodb', table: string): Promise<SweepTarget> {
+  if (api === 'dynamodb') {
+    // The AWS SDK warns on every run under Node < 22 about its future releases; a CLI's stderr is for the sweep.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
+    const { createDynamoClient, sweepDynamoTable, censusDynamoSweep } = await importOptional('@strata-migrate/alternator', () => import('@strata-migrate/alternator'))
+    const endpoint = o.endpoint ?? process.env.STRATA_DYNAMODB_ENDPOINT
+    const client = createDynamoClient({ ...(endpoint ? { endpoint } : {}), ...(o.region ? { region: o.region } : {}) })
+    return {
+      where: `${endpoint ?? 'DynamoDB'} table ${table}`,
+      sweep: (common) => sweepDynamoTable({ ...common, client, table }),
+      census: (c) => censusDynamoSweep({ ...c, client, table }),
+      close: async () => client.destroy(),
+    }
+  }
+  const s = await settings()
+  if (s.db !== 'scylladb') throw new StrataError('E_USAGE', 'evolve works on ScyllaDB/Cassandra (--db scylladb, CQL) or through the DynamoDB API (--api dynamodb)')
+  const { sweepCqlTable, censusCqlSweep } = await import('@strata-migrate/scylladb')
+  const [keyspace, name] = table.includes('.') ? (table.split('.') as [string, string]) : [s.scylladb.keyspace ?? '', table]
+  const layout = o.documentColumn ? { json: o.documentColumn, ...(o.versionColumn ? { versionColumn: o.versionColumn } : {}) } : 'columns' as const
+  const adapter = await openAdapter(s)
+  const { client } = adapter.codeContext() as import('@strata-migrate/scylladb').ScyllaCodeContext
+  const at = { client, keyspace, table: name, layout, checkpointKeyspace: s.scylladb.keyspace ?? '' }
+  return {
+    where: `${keyspace}.${name}`,
+    sweep: (common) => sweepCqlTable({ ...common, ...at }),
+    census: (c) => censusCqlSweep({ ...c, ...at }),
+    close: () => adapter.close(),
+  }
+}
+
+/** `strata evolve <entity>`: sweeps a table (or this shard's part of it), upgrading every old document, and prints the census. */
+export async function evolveCommand(settings: () => Promise<Settings>, out: Output, entity: string, o: EvolveOptions): Promise<EvolveDocument | EvolveCensusDocument> {
   if (!o.module) throw new StrataError('E_USAGE', 'evolve needs --module <file>: the module that exports the evolution (defineEvolution)')
   const api = o.api ?? 'cql'
   if (api !== 'cql' && api !== 'dynamodb') throw new StrataError('E_USAGE', `--api must be cql or dynamodb, got "${api}"`)
+  if (o.census) return censusCommand(settings, out, entity, o, api, o.shard !== undefined ? parseShardCount(o.shard) : undefined)
+  const shard = o.shard !== undefined ? parseShard(o.shard) : undefined
+  if (o.shards !== undefined) throw new StrataError('E_USAGE', '--shards goes with --census; a sweep takes --shard i/N')
+  const segments = int(o.segments, shard ? defaultShardedSegments(shard.count) : 16, '--segments')
+  if (shard) checkShard(shard, segments)
   const evolution = await loadEvolution(o.module, entity)
   const table = o.table ?? entity
   const ctl = new AbortController()
   const onSigint = () => ctl.abort(new StrataError('E_ABORTED', `evolve ${entity} interrupted; the checkpoint is saved: run it again to resume`))
   process.once('SIGINT', onSigint)
+  const label = `${o.censusOnly ? 'census' : 'evolve'} ${entity}${shard ? ` shard ${shard.index}/${shard.count}` : ''}`
   const common = {
     evolution, upgrade: !o.censusOnly, restart: o.restart === true, signal: ctl.signal,
-    rate: int(o.rate, 1000, '--rate', 0), segments: int(o.segments, 16, '--segments'), concurrency: int(o.concurrency, 4, '--concurrency'),
+    rate: int(o.rate, 1000, '--rate', 0), segments, concurrency: int(o.concurrency, 4, '--concurrency'),
     pageSize: int(o.pageSize, 500, '--page-size'), progressIntervalMs: out.interactive ? 250 : 5000,
-    onEvent: progressRenderer(out, `${o.censusOnly ? 'census' : 'evolve'} ${entity}`),
+    onEvent: progressRenderer(out, label), ...(shard ? { shard } : {}),
   }
   let result: SweepResult
   let where: string
+  const audit = o.auditLog ? openAuditLog(o.auditLog) : undefined
   try {
-    if (api === 'dynamodb') {
-      // The AWS SDK warns on every run under Node < 22 about its future releases; a CLI's stderr is for the sweep.
-      process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
-      const { createDynamoClient, sweepDynamoTable } = await importOptional('@strata-migrate/alternator', () => import('@strata-migrate/alternator'))
-      const endpoint = o.endpoint ?? process.env.STRATA_DYNAMODB_ENDPOINT
-      const client = createDynamoClient({ ...(endpoint ? { endpoint } : {}), ...(o.region ? { region: o.region } : {}) })
-      where = `${endpoint ?? 'DynamoDB'} table ${table}`
-      try {
-        result = await sweepDynamoTable({ ...common, client, table })
-      } finally {
-        client.destroy()
-      }
-    } else {
-      const s = await settings()
-      if (s.db !== 'scylladb') throw new StrataError('E_USAGE', 'evolve works on ScyllaDB/Cassandra (--db scylladb, CQL) or through the DynamoDB API (--api dynamodb)')
-      const { sweepCqlTable } = await import('@strata-migrate/scylladb')
-      const [keyspace, name] = table.includes('.') ? (table.split('.') as [string, string]) : [s.scylladb.keyspace ?? '', table]
-      const layout = o.documentColumn ? { json: o.documentColumn, ...(o.versionColumn ? { versionColumn: o.versionColumn } : {}) } : 'columns' as const
-      const adapter = await openAdapter(s)
-      where = `${keyspace}.${name}`
-      try {
-        const { client } = adapter.codeContext() as import('@strata-migrate/scylladb').ScyllaCodeContext
-        result = await sweepCqlTable({ ...common, client, keyspace, table: name, layout, checkpointKeyspace: s.scylladb.keyspace ?? '' })
-      } finally {
-        await adapter.close()
-      }
+    const target = await openSweepTarget(settings, o, api, table)
+    where = target.where
+    try {
+      result = await target.sweep({ ...common, ...(audit ? { hooks: audit.hooks } : {}) })
+    } finally {
+      await target.close()
     }
   } finally {
     process.removeListener('SIGINT', onSigint)
+    audit?.close()
   }
-  printCensus(out, result)
+  if (result.shard) out.print(`shard ${result.shard.index}/${result.shard.count}: segments ${result.shard.segments.join(', ')} of ${result.segments}; the census of every shard: strata evolve ${entity} --census --shards ${result.shard.count}`)
+  printCensus(out, result.census)
   const doc: EvolveDocument = {
-    ok: result.census.failed === 0, command: 'evolve', entity, api, table: where, censusOnly: o.censusOnly === true,
+    ok: result.census.failed === 0, command: 'evolve', mode: 'sweep', entity, api, table: where, censusOnly: o.censusOnly === true,
+    ...(result.shard ? { shard: result.shard } : {}), segments: result.segments,
     resumed: result.resumed, rows: result.rows, rowsThisRun: result.rowsThisRun, durationMs: result.durationMs, rowsPerSecond: result.rowsPerSecond,
     census: result.census, failures: result.failures,
   }
@@ -162,6 +190,41 @@ export async function evolveCommand(settings: () => Promise<Settings>, out: Outp
     throw new StrataError('E_EVOLUTION_FAILED', `${plural(result.census.failed, `${entity} document`)} could not be upgraded (first: ${result.failures[0]?.key}: ${result.failures[0]?.message})`, { details: { reported: true } })
   }
   return doc
+}
+
+/**
+ * The audit log of --audit-log: a line per row written, appended synchronously after the database acknowledged the
+ * write, so a killed process loses at most the lines of writes in flight and never records a write that did not happen.
+ */
+function openAuditLog(file: string): { hooks: UpgradeHooks; close(): void } {
+  let fd: number
+  try {
+    fd = openSync(file, 'a')
+  } catch (err) {
+    throw new StrataError('E_CONFIG', `cannot open the audit log ${file}: ${messageOf(err)}`, { file })
+  }
+  return {
+    hooks: { afterWriteBack: ({ key, from, to }) => void writeSync(fd, `${JSON.stringify({ key, from, to })}\n`) },
+    close: () => closeSync(fd),
+  }
+}
+
+/** `strata evolve <entity> --census`: every shard's checkpoints merged; reads no table row. */
+async function censusCommand(settings: () => Promise<Settings>, out: Output, entity: string, o: EvolveOptions, api: 'cql' | 'dynamodb', shardCount: number | undefined): Promise<EvolveCensusDocument> {
+  if (o.restart) throw new StrataError('E_USAGE', '--census reads checkpoints only; --restart belongs to a sweep')
+  const fromFlag = o.shards !== undefined ? int(o.shards, 1, '--shards') : undefined
+  if (fromFlag !== undefined && shardCount !== undefined && fromFlag !== shardCount) throw new StrataError('E_USAGE', `--shards ${fromFlag} and --shard …/${shardCount} disagree`)
+  const shards = fromFlag ?? shardCount
+  const evolution = await loadEvolution(o.module as string, entity)
+  const target = await openSweepTarget(settings, o, api, o.table ?? entity)
+  let census: ShardCensus
+  try {
+    census = await target.census({ evolution, upgrade: !o.censusOnly, ...(shards !== undefined ? { shards } : {}) })
+  } finally {
+    await target.close()
+  }
+  printShardCensus(out, census)
+  return { ok: census.census.failed === 0, command: 'evolve', mode: 'census', entity, api, table: target.where, censusOnly: o.censusOnly === true, ...census }
 }
 
 /**

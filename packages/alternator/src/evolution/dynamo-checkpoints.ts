@@ -59,7 +59,9 @@ export class DynamoCheckpointStore implements CheckpointStore {
     const head = items.find((i) => Number(i.segment?.N) === HEADER)
     if (!head) return undefined
     const date = (v: AttributeValue | undefined) => (v?.S ? new Date(v.S) : null)
+    const updatedAt = items.map((i) => date(i.updated_at)).filter((d): d is Date => d !== null).sort((a, b) => b.getTime() - a.getTime())[0]
     return {
+      ...(updatedAt ? { updatedAt } : {}),
       header: { segments: Number(head.segments?.N), fingerprint: String(head.fingerprint?.S), startedAt: date(head.started_at) ?? new Date(0), finishedAt: date(head.finished_at) },
       segments: items.filter((i) => Number(i.segment?.N) !== HEADER).map((i): SegmentCheckpoint => ({
         segment: Number(i.segment?.N), position: i.position?.S ?? null, done: i.done?.BOOL === true,
@@ -94,7 +96,7 @@ export class DynamoCheckpointStore implements CheckpointStore {
   async finish(walkId: string, at: Date): Promise<void> {
     await this.client.send(new UpdateItemCommand({
       TableName: this.table, Key: { sweep_id: S(walkId), segment: N(HEADER) },
-      UpdateExpression: 'SET finished_at = :f', ExpressionAttributeValues: { ':f': S(at.toISOString()) },
+      UpdateExpression: 'SET finished_at = :f, updated_at = :u', ExpressionAttributeValues: { ':f': S(at.toISOString()), ':u': S(new Date().toISOString()) },
     }))
   }
 }

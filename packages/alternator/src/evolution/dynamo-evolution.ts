@@ -1,6 +1,6 @@
 import {
-  DocumentRepository, runSweep,
-  type Document, type Evolution, type RepositoryOptions, type SweepOptions, type SweepResult,
+  DocumentRepository, readShardCensus, runSweep, sweepFingerprint,
+  type Document, type Evolution, type RepositoryOptions, type ShardCensus, type ShardCensusOptions, type SweepOptions, type SweepResult,
 } from '@strata-migrate/core/adapter-kit'
 import { DynamoCheckpointStore, DYNAMO_SWEEPS_TABLE } from './dynamo-checkpoints.js'
 import { openDynamoDocuments, type DynamoDocuments, type DynamoDocumentsOptions, type DynamoRow } from './dynamo-documents.js'
@@ -23,7 +23,7 @@ export async function createDynamoRepository<D extends Document>(o: DynamoReposi
 }
 
 export interface DynamoSweepOptions extends DynamoDocumentsOptions, Pick<SweepOptions<unknown>,
-  'upgrade' | 'segments' | 'concurrency' | 'pageSize' | 'rate' | 'writeConcurrency' | 'restart' | 'signal' | 'onEvent' | 'progressIntervalMs' | 'hooks'> {
+  'upgrade' | 'segments' | 'shard' | 'concurrency' | 'pageSize' | 'rate' | 'writeConcurrency' | 'restart' | 'signal' | 'onEvent' | 'progressIntervalMs' | 'hooks'> {
   /** Checkpoint name (default `sweep:<entity>:<table>`, or `census:…` without upgrade). */
   id?: string
   /** Checkpoint table (default `strata_sweeps`, created on first use). */
@@ -45,7 +45,27 @@ export async function sweepDynamoTable(o: DynamoSweepOptions): Promise<SweepResu
     source: new DynamoScanSource(o.client, o.table, { consistentRead: o.consistentRead }),
     binding: documents,
     checkpoints: new DynamoCheckpointStore(o.client, o.checkpointTable ?? DYNAMO_SWEEPS_TABLE),
-    id: o.id ?? `${upgrade ? 'sweep' : 'census'}:${o.evolution.entity}:${o.table}`,
+    id: dynamoSweepId(o, upgrade),
     target: o.table,
+  })
+}
+
+function dynamoSweepId(o: Pick<DynamoSweepOptions, 'id' | 'evolution' | 'table'>, upgrade: boolean): string {
+  return o.id ?? `${upgrade ? 'sweep' : 'census'}:${o.evolution.entity}:${o.table}`
+}
+
+export type DynamoSweepCensusOptions = Pick<DynamoSweepOptions, 'client' | 'table' | 'evolution' | 'id' | 'checkpointTable' | 'upgrade'>
+  & Pick<ShardCensusOptions, 'shards' | 'staleAfterMs'>
+
+/**
+ * The census of a sweep from its checkpoints alone (all shards merged): give the options the sweep was run with
+ * and, for a sharded sweep, its shard count. Reads the checkpoint table, never the swept table.
+ */
+export async function censusDynamoSweep(o: DynamoSweepCensusOptions): Promise<ShardCensus> {
+  const upgrade = o.upgrade !== false
+  return readShardCensus({
+    evolution: o.evolution, checkpoints: new DynamoCheckpointStore(o.client, o.checkpointTable ?? DYNAMO_SWEEPS_TABLE),
+    id: dynamoSweepId(o, upgrade), fingerprint: sweepFingerprint(o.evolution, o.table, upgrade),
+    shards: o.shards, staleAfterMs: o.staleAfterMs,
   })
 }

@@ -25,6 +25,8 @@ export interface SegmentCheckpoint {
 export interface StoredWalk {
   readonly header: WalkHeader
   readonly segments: readonly SegmentCheckpoint[]
+  /** The walk's latest write (header or segment), when the store keeps it: tells a running walk from a stopped one. */
+  readonly updatedAt?: Date
 }
 
 export interface CheckpointStore {
@@ -42,7 +44,9 @@ export interface CheckpointStore {
 
 /** An in-memory CheckpointStore (one "database" per instance), for unit tests and dry runs. */
 export class MemoryCheckpointStore implements CheckpointStore {
-  readonly walks = new Map<string, { header: WalkHeader; segments: Map<number, SegmentCheckpoint> }>()
+  readonly walks = new Map<string, { header: WalkHeader; segments: Map<number, SegmentCheckpoint>; updatedAt: Date }>()
+
+  constructor(private readonly now: () => Date = () => new Date()) {}
   saves = 0
 
   async ensure(): Promise<void> {}
@@ -50,11 +54,11 @@ export class MemoryCheckpointStore implements CheckpointStore {
   async load(walkId: string): Promise<StoredWalk | undefined> {
     const w = this.walks.get(walkId)
     if (!w) return undefined
-    return { header: { ...w.header }, segments: [...w.segments.values()].map((s) => ({ ...s, counts: { ...s.counts } })) }
+    return { header: { ...w.header }, segments: [...w.segments.values()].map((s) => ({ ...s, counts: { ...s.counts } })), updatedAt: w.updatedAt }
   }
 
   async begin(walkId: string, header: WalkHeader): Promise<void> {
-    this.walks.set(walkId, { header: { ...header }, segments: new Map() })
+    this.walks.set(walkId, { header: { ...header }, segments: new Map(), updatedAt: this.now() })
   }
 
   async save(walkId: string, checkpoint: SegmentCheckpoint): Promise<void> {
@@ -62,10 +66,14 @@ export class MemoryCheckpointStore implements CheckpointStore {
     if (!w) throw new Error(`walk ${walkId} was not begun`)
     this.saves++
     w.segments.set(checkpoint.segment, { ...checkpoint, counts: { ...checkpoint.counts } })
+    w.updatedAt = this.now()
   }
 
   async finish(walkId: string, at: Date): Promise<void> {
     const w = this.walks.get(walkId)
-    if (w) w.header = { ...w.header, finishedAt: at }
+    if (w) {
+      w.header = { ...w.header, finishedAt: at }
+      w.updatedAt = this.now()
+    }
   }
 }

@@ -3,6 +3,7 @@ import type { CheckpointStore } from './checkpoint.js'
 import { buildCensus, type Census } from './census.js'
 import type { Evolution } from './define-evolution.js'
 import { walkTable, type PageHandler, type WalkEvent, type WalkResult, type WalkSource } from './table-walk.js'
+import type { ShardSpec } from './shards.js'
 import { upgradeStored, type DocumentBinding, type UpgradeHooks } from './upgrade-stored.js'
 
 /** A row the sweep could not upgrade (a step threw, or the document is older than `oldest`). */
@@ -26,6 +27,8 @@ export interface SweepOptions<Row> {
   /** false: count documents per version and write nothing (a census only). Default true. */
   upgrade?: boolean
   segments?: number
+  /** Sweep only this shard's segments; the other shards run elsewhere with the same options (see walkTable). */
+  shard?: ShardSpec
   concurrency?: number
   pageSize?: number
   /** Rows per second over the whole sweep; 0 (default) is unlimited. */
@@ -129,12 +132,16 @@ export async function runSweep<Row>(opts: SweepOptions<Row>): Promise<SweepResul
       }
     },
   })
-  const e = opts.evolution
   const result = await walkTable({
     id: opts.id, source: opts.source, checkpoints: opts.checkpoints, handle,
-    fingerprint: `${upgrade ? 'sweep' : 'census'} ${e.entity} ${opts.target} v${e.oldest}-v${e.current} ${e.versionField}`,
-    segments: opts.segments, concurrency: opts.concurrency, pageSize: opts.pageSize, rate: opts.rate,
+    fingerprint: sweepFingerprint(opts.evolution, opts.target, upgrade),
+    segments: opts.segments, shard: opts.shard, concurrency: opts.concurrency, pageSize: opts.pageSize, rate: opts.rate,
     restart: opts.restart, whenFinished: 'restart', signal: opts.signal, onEvent: opts.onEvent, progressIntervalMs: opts.progressIntervalMs,
   })
-  return { ...result, census: buildCensus(e, result.counts), failures }
+  return { ...result, census: buildCensus(opts.evolution, result.counts), failures }
+}
+
+/** What a sweep's checkpoint is for: another evolution version, target or mode starts it over. */
+export function sweepFingerprint(e: Evolution, target: string, upgrade = true): string {
+  return `${upgrade ? 'sweep' : 'census'} ${e.entity} ${target} v${e.oldest}-v${e.current} ${e.versionField}`
 }

@@ -1,6 +1,7 @@
 import { StrataError } from '../errors.js'
 import type { CheckpointStore, SegmentCheckpoint } from './checkpoint.js'
 import { RateLimiter } from './rate-limiter.js'
+import { checkShard, defaultShardedSegments, shardFingerprint, shardSegments, shardWalkId, type ShardSpec } from './shards.js'
 
 /** One page of a segment. Pages end on clean resume points: nothing after `next` was returned. */
 export interface WalkPage<Row> {
@@ -41,8 +42,16 @@ export interface WalkOptions<Row> {
   source: WalkSource<Row>
   checkpoints: CheckpointStore
   handle: PageHandler<Row>
-  /** Segments of a fresh walk (default 16); a resumed walk keeps the count it started with. */
+  /**
+   * Segments of a fresh walk (default 16, or `defaultShardedSegments` when sharded); a resumed walk keeps the
+   * count it started with. Every shard of a sharded walk must be given the same count.
+   */
   segments?: number
+  /**
+   * Walk only this shard's segments (segment s belongs to shard s mod N), checkpointed under the shard's own id
+   * (`shardWalkId`); the other shards are other processes given the same id, segments and N.
+   */
+  shard?: ShardSpec
   /** Segments walked at once (default 4). */
   concurrency?: number
   /** Rows per page (default 500); one checkpoint write per page and segment. */
@@ -64,7 +73,10 @@ export interface WalkOptions<Row> {
 
 export interface WalkResult {
   id: string
+  /** Segments the table was split into (all shards' together). */
   segments: number
+  /** When sharded: which shard this was and the segments it owned. */
+  shard?: ShardSpec & { segments: number[] }
   /** It continued a checkpoint of an interrupted walk. */
   resumed: boolean
   /** It found a finished walk and did nothing (`whenFinished: 'skip'`). */
@@ -99,7 +111,12 @@ export async function walkTable<Row>(opts: WalkOptions<Row>): Promise<WalkResult
   const t0 = Date.now()
   const pageSize = positiveInt(opts.pageSize, 500, 'pageSize')
   const concurrency = positiveInt(opts.concurrency, 4, 'concurrency')
-  const fingerprint = opts.fingerprint ?? opts.id
+  const shard = opts.shard ? checkShard(opts.shard, opts.segments) : undefined
+  const freshSegments = positiveInt(opts.segments, shard ? defaultShardedSegments(shard.count) : 16, 'segments')
+  // A shard's checkpoint carries the segment count, so a shard started with another count starts over rather
+  // than walking ranges that do not line up with the other shards'.
+  const fingerprint = shard ? shardFingerprint(opts.fingerprint ?? opts.id, shard, freshSegments) : opts.fingerprint ?? opts.id
+  const walkId = shard ? shardWalkId(opts.id, shard) : opts.id
   const emit = (e: WalkEvent): void => {
     try {
       opts.onEvent?.(e)
@@ -108,7 +125,7 @@ export async function walkTable<Row>(opts: WalkOptions<Row>): Promise<WalkResult
     }
   }
   await opts.checkpoints.ensure()
-  const stored = opts.restart ? undefined : await opts.checkpoints.load(opts.id)
+  const stored = opts.restart ? undefined : await opts.checkpoints.load(walkId)
   let note: string | undefined
   let resumeFrom = stored
   if (stored && stored.header.fingerprint !== fingerprint) {
@@ -118,15 +135,16 @@ export async function walkTable<Row>(opts: WalkOptions<Row>): Promise<WalkResult
     if (opts.whenFinished === 'skip') {
       const counts: Record<string, number> = {}
       for (const s of stored.segments) add(counts, s.counts)
-      return { id: opts.id, segments: stored.header.segments, resumed: false, skipped: true, rows: counts.rows ?? 0, rowsThisRun: 0, counts, durationMs: 0, rowsPerSecond: 0 }
+      return { id: opts.id, segments: stored.header.segments, ...shardInfo(shard, stored.header.segments), resumed: false, skipped: true, rows: counts.rows ?? 0, rowsThisRun: 0, counts, durationMs: 0, rowsPerSecond: 0 }
     }
     resumeFrom = undefined
   }
-  const segments = resumeFrom ? resumeFrom.header.segments : positiveInt(opts.segments, 16, 'segments')
-  if (!resumeFrom) await opts.checkpoints.begin(opts.id, { segments, fingerprint, startedAt: now(), finishedAt: null })
+  const segments = resumeFrom ? resumeFrom.header.segments : freshSegments
+  if (!resumeFrom) await opts.checkpoints.begin(walkId, { segments, fingerprint, startedAt: now(), finishedAt: null })
+  const owned = shard ? shardSegments(shard, segments) : Array.from({ length: segments }, (_, i) => i)
   const state = new Map<number, SegmentCheckpoint>()
-  for (let i = 0; i < segments; i++) state.set(i, { segment: i, position: null, done: false, counts: {} })
-  for (const s of resumeFrom?.segments ?? []) if (s.segment >= 0 && s.segment < segments) state.set(s.segment, s)
+  for (const i of owned) state.set(i, { segment: i, position: null, done: false, counts: {} })
+  for (const s of resumeFrom?.segments ?? []) if (state.has(s.segment)) state.set(s.segment, s)
   const fractions = new Map<number, number | undefined>([...state].map(([i, s]) => [i, s.done ? 1 : undefined]))
   const totals = (): Record<string, number> => {
     const counts: Record<string, number> = {}
@@ -135,7 +153,7 @@ export async function walkTable<Row>(opts: WalkOptions<Row>): Promise<WalkResult
   }
   const doneCount = () => [...state.values()].filter((s) => s.done).length
   const rowsBefore = totals().rows ?? 0
-  emit({ type: 'walk:start', id: opts.id, segments, resumed: resumeFrom !== undefined, segmentsDone: doneCount(), rowsDone: rowsBefore, ...(note ? { note } : {}) })
+  emit({ type: 'walk:start', id: walkId, segments: owned.length, resumed: resumeFrom !== undefined, segmentsDone: doneCount(), rowsDone: rowsBefore, ...(note ? { note } : {}) })
 
   const estimate = opts.source.estimateRows ? await opts.source.estimateRows().catch(() => undefined) : undefined
   const limiter = new RateLimiter({ perSecond: opts.rate ?? 0 })
@@ -151,10 +169,10 @@ export async function walkTable<Row>(opts: WalkOptions<Row>): Promise<WalkResult
     const counts = totals()
     const rows = counts.rows ?? 0
     const fraction = sawFraction
-      ? [...fractions.values()].reduce<number>((a, f) => a + (f ?? 0), 0) / segments
-      : estimate ? Math.min(1, rows / estimate) : doneCount() / segments
+      ? [...fractions.values()].reduce<number>((a, f) => a + (f ?? 0), 0) / owned.length
+      : estimate ? Math.min(1, (rows * segments) / (estimate * owned.length)) : doneCount() / owned.length
     const secs = (t - t0) / 1000
-    emit({ type: 'walk:progress', id: opts.id, rows, rowsThisRun, segmentsDone: doneCount(), segments, fraction, rowsPerSecond: secs > 0 ? Math.round(rowsThisRun / secs) : 0, counts })
+    emit({ type: 'walk:progress', id: walkId, rows, rowsThisRun, segmentsDone: doneCount(), segments: owned.length, fraction, rowsPerSecond: secs > 0 ? Math.round(rowsThisRun / secs) : 0, counts })
   }
 
   const walkSegment = async (segment: number): Promise<void> => {
@@ -167,7 +185,7 @@ export async function walkTable<Row>(opts: WalkOptions<Row>): Promise<WalkResult
       if (page.rows.length) add(counts, await opts.handle(page.rows, { segment, signal }))
       add(counts, { rows: page.rows.length })
       cp = { segment, position: page.next ?? cp.position, done: page.next === undefined, counts }
-      await opts.checkpoints.save(opts.id, cp)
+      await opts.checkpoints.save(walkId, cp)
       state.set(segment, cp)
       if (page.fraction !== undefined) sawFraction = true
       fractions.set(segment, cp.done ? 1 : page.fraction)
@@ -194,11 +212,15 @@ export async function walkTable<Row>(opts: WalkOptions<Row>): Promise<WalkResult
     progress(true)
     throw failure
   }
-  await opts.checkpoints.finish(opts.id, now())
+  await opts.checkpoints.finish(walkId, now())
   progress(true)
   const counts = totals()
   const durationMs = Date.now() - t0
   const rowsPerSecond = durationMs > 0 ? Math.round((rowsThisRun * 1000) / durationMs) : 0
-  emit({ type: 'walk:done', id: opts.id, rows: counts.rows ?? 0, rowsThisRun, durationMs, rowsPerSecond })
-  return { id: opts.id, segments, resumed: resumeFrom !== undefined, skipped: false, rows: counts.rows ?? 0, rowsThisRun, counts, durationMs, rowsPerSecond }
+  emit({ type: 'walk:done', id: walkId, rows: counts.rows ?? 0, rowsThisRun, durationMs, rowsPerSecond })
+  return { id: opts.id, segments, ...shardInfo(shard, segments), resumed: resumeFrom !== undefined, skipped: false, rows: counts.rows ?? 0, rowsThisRun, counts, durationMs, rowsPerSecond }
+}
+
+function shardInfo(shard: ShardSpec | undefined, segments: number): Pick<WalkResult, 'shard'> {
+  return shard ? { shard: { index: shard.index, count: shard.count, segments: shardSegments(shard, segments) } } : {}
 }

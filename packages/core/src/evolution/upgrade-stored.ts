@@ -27,6 +27,8 @@ export interface DocumentBinding<Row> {
 export interface UpgradeHooks {
   /** Runs after a document was read and evolved, before its conditional write-back. */
   beforeWriteBack?(info: { key: string; before: Document; after: Document; attempt: number }): Promise<void> | void
+  /** Runs after a conditional write-back was applied (an audit trail: every row a sweep actually wrote). */
+  afterWriteBack?(info: { key: string; from: number; to: number }): Promise<void> | void
 }
 
 export type UpgradeOutcome =
@@ -93,6 +95,7 @@ export async function upgradeStored<Row, D extends Document>(evolution: Evolutio
     if (opts.writeBack === 'none') return { outcome: 'evolved', doc: after, foundVersion, storedVersion: version, conflicts }
     await opts.hooks?.beforeWriteBack?.({ key: binding.describe(current), before, after, attempt })
     if (await binding.writeBack(current, before, after)) {
+      await opts.hooks?.afterWriteBack?.({ key: binding.describe(current), from: version, to: evolution.current })
       return { outcome: 'upgraded', doc: after, foundVersion, storedVersion: evolution.current, conflicts }
     }
     conflicts++

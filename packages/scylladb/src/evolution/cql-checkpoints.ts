@@ -43,7 +43,7 @@ export class CqlCheckpointStore implements CheckpointStore {
     let rows
     try {
       const rs = await this.client.execute(
-        `SELECT segment, position, done, counts, segments, fingerprint, started_at, finished_at FROM ${this.table} WHERE sweep_id = ?`,
+        `SELECT segment, position, done, counts, segments, fingerprint, started_at, finished_at, updated_at FROM ${this.table} WHERE sweep_id = ?`,
         [walkId], { ...this.opts, fetchSize: 100_000 },
       )
       rows = rs.rows
@@ -61,7 +61,9 @@ export class CqlCheckpointStore implements CheckpointStore {
       segment: Number(r.get('segment')), position: (r.get('position') as string | null) ?? null, done: r.get('done') === true,
       counts: JSON.parse(String(r.get('counts') ?? '{}')) as Record<string, number>,
     }))
-    return { header, segments }
+    const updates = rows.map((r) => r.get('updated_at') as Date | null).filter((d): d is Date => d instanceof Date)
+    const updatedAt = updates.sort((a, b) => b.getTime() - a.getTime())[0]
+    return { header, segments, ...(updatedAt ? { updatedAt } : {}) }
   }
 
   async begin(walkId: string, header: WalkHeader): Promise<void> {

@@ -1,6 +1,6 @@
 import {
-  DocumentRepository, runSweep,
-  type Document, type Evolution, type RepositoryOptions, type SweepOptions, type SweepResult,
+  DocumentRepository, readShardCensus, runSweep, sweepFingerprint,
+  type Document, type Evolution, type RepositoryOptions, type ShardCensus, type ShardCensusOptions, type SweepOptions, type SweepResult,
 } from '@strata-migrate/core/adapter-kit'
 import { CqlCheckpointStore } from './cql-checkpoints.js'
 import { openCqlDocuments, type CqlDocuments, type CqlDocumentsOptions, type CqlRow, type CqlWriteFence } from './cql-documents.js'
@@ -23,7 +23,7 @@ export async function createCqlRepository<D extends Document>(o: CqlRepositoryOp
 }
 
 export interface CqlSweepOptions extends CqlDocumentsOptions, Pick<SweepOptions<unknown>,
-  'upgrade' | 'segments' | 'concurrency' | 'pageSize' | 'rate' | 'writeConcurrency' | 'restart' | 'signal' | 'onEvent' | 'progressIntervalMs' | 'hooks'> {
+  'upgrade' | 'segments' | 'shard' | 'concurrency' | 'pageSize' | 'rate' | 'writeConcurrency' | 'restart' | 'signal' | 'onEvent' | 'progressIntervalMs' | 'hooks'> {
   /** Checkpoint name (default `sweep:<entity>:<table>`, or `census:…` without upgrade). */
   id?: string
   /** Keyspace of the `strata_sweeps` checkpoint table (default: the table's keyspace). */
@@ -46,7 +46,30 @@ export async function sweepCqlTable(o: CqlSweepOptions): Promise<SweepResult> {
     ...o,
     source, binding: documents,
     checkpoints: new CqlCheckpointStore(o.client, o.checkpointKeyspace ?? o.keyspace),
-    id: o.id ?? `${upgrade ? 'sweep' : 'census'}:${o.evolution.entity}:${o.table}`,
-    target: `${o.keyspace}.${o.table} ${typeof o.layout === 'object' ? `json:${o.layout.json}` : 'columns'}`,
+    id: cqlSweepId(o, upgrade), target: cqlSweepTarget(o),
+  })
+}
+
+function cqlSweepId(o: Pick<CqlSweepOptions, 'id' | 'evolution' | 'table'>, upgrade: boolean): string {
+  return o.id ?? `${upgrade ? 'sweep' : 'census'}:${o.evolution.entity}:${o.table}`
+}
+
+function cqlSweepTarget(o: Pick<CqlSweepOptions, 'keyspace' | 'table' | 'layout'>): string {
+  return `${o.keyspace}.${o.table} ${typeof o.layout === 'object' ? `json:${o.layout.json}` : 'columns'}`
+}
+
+export type CqlSweepCensusOptions = Pick<CqlSweepOptions, 'client' | 'keyspace' | 'table' | 'layout' | 'evolution' | 'id' | 'checkpointKeyspace' | 'upgrade'>
+  & Pick<ShardCensusOptions, 'shards' | 'staleAfterMs'>
+
+/**
+ * The census of a sweep from its checkpoints alone (all shards merged): give the options the sweep was run with
+ * and, for a sharded sweep, its shard count. Reads `strata_sweeps`, never the table.
+ */
+export async function censusCqlSweep(o: CqlSweepCensusOptions): Promise<ShardCensus> {
+  const upgrade = o.upgrade !== false
+  return readShardCensus({
+    evolution: o.evolution, checkpoints: new CqlCheckpointStore(o.client, o.checkpointKeyspace ?? o.keyspace),
+    id: cqlSweepId(o, upgrade), fingerprint: sweepFingerprint(o.evolution, cqlSweepTarget(o), upgrade),
+    shards: o.shards, staleAfterMs: o.staleAfterMs,
   })
 }
