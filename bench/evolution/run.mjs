@@ -2,18 +2,19 @@
 // Lazy document evolution benchmark (see README.md): evolve() cost per document for a 5-step chain, and
 // sweep throughput against a plain paged read-and-write loop over the same table, in one run, on Cassandra
 // (CQL) and on the DynamoDB API (DynamoDB Local). Uses only the workspace's built packages (pnpm build first).
-// Usage: node bench/evolution/run.mjs [--rows 20000] [--ddb-rows 8000] [--mem-rows 1000000] [--only evolve|cql|dynamodb|memory] [--no-readme]
+// Usage: node bench/evolution/run.mjs [--rows 20000] [--ddb-rows 8000] [--mem-rows 1000000] [--shard-rows 40000] [--shard-ddb-rows 12000] [--only evolve|cql|dynamodb|memory|shards] [--no-readme]
 import { readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { cpus } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { benchShardsCql, benchShardsDynamo } from './shards.mjs'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 const ROOT = join(HERE, '..', '..')
 const dist = (pkg) => import(join(ROOT, 'packages', pkg, 'dist/index.js'))
-const { values: args } = parseArgs({ options: { rows: { type: 'string', default: '20000' }, 'ddb-rows': { type: 'string', default: '8000' }, 'mem-rows': { type: 'string', default: '1000000' }, only: { type: 'string' }, 'no-readme': { type: 'boolean' } } })
+const { values: args } = parseArgs({ options: { rows: { type: 'string', default: '20000' }, 'ddb-rows': { type: 'string', default: '8000' }, 'mem-rows': { type: 'string', default: '1000000' }, 'shard-rows': { type: 'string', default: '40000' }, 'shard-ddb-rows': { type: 'string', default: '12000' }, only: { type: 'string' }, 'no-readme': { type: 'boolean' } } })
 const ROWS = Number(args.rows)
 const DDB_ROWS = Number(args['ddb-rows'])
 const want = (part) => !args.only || args.only === part
@@ -202,7 +203,7 @@ async function benchMemory(endpoints) {
   }
 }
 
-function markdown(evolveRows, cqlRows, ddbRows, memRows, versions) {
+function markdown(evolveRows, cqlRows, ddbRows, memRows, versions, shardRows = { cql: [], ddb: [] }) {
   const lines = [`Run ${new Date().toISOString()} · ${cpus().length} × ${cpus()[0]?.model.trim()} · Node ${process.version}${versions ? ` · ${versions.scylladb ? `Cassandra ${versions.scylladb}` : ''}${versions.dynamodb ? ` · ${versions.dynamodb}` : ''}` : ''}`, '']
   if (evolveRows.length) {
     lines.push('#### `evolve()` per document (in process, median of 5 × 100,000)', '', '| document | cost per document |', '| --- | ---: |')
@@ -226,6 +227,13 @@ function markdown(evolveRows, cqlRows, ddbRows, memRows, versions) {
     const v = rate(rows[1][1], rows[1][2]) / rate(base[1], base[2])
     sweepTargets.push(`| sweep ÷ plain loop, ${label} | ${v.toFixed(2)}× | ≥ 1.00× | ${v >= 1 ? 'PASS' : '**MISS**'} |`)
   }
+  for (const [title, rows] of [['Sharded sweeps, Cassandra: N `strata evolve --shard i/N` processes at once, every row v1 → v2', shardRows.cql], ['Sharded sweeps, DynamoDB API: N `strata evolve --shard i/N` processes at once, every item v1 → v2', shardRows.ddb]]) {
+    if (!rows.length) continue
+    const base = rows[0]
+    lines.push(`#### ${title}`, '', '| loop | rows | time (first spawn to last exit) | rows/s | vs plain loop |', '| --- | ---: | ---: | ---: | ---: |')
+    for (const [what, n, ms] of rows) lines.push(`| ${what} | ${n.toLocaleString('en')} | ${(ms / 1000).toFixed(1)} s | ${rate(n, ms).toLocaleString('en')} | ${(rate(n, ms) / rate(base[1], base[2])).toFixed(2)}× |`)
+    lines.push('')
+  }
   if (memRows.length) {
     const mb = (b) => `${(b / 2 ** 20).toFixed(1)} MiB`
     lines.push('#### Memory: a sweep process (Cassandra, rows already loaded; in a child process)', '', '| rows | peak RSS | heap held after the sweep (after a full GC) | time |', '| ---: | ---: | ---: | ---: |')
@@ -246,8 +254,9 @@ const evolveRows = want('evolve') ? benchEvolve() : []
 let cqlRows = []
 let ddbRows = []
 let memRows = []
+const shardRows = { cql: [], ddb: [] }
 let versions
-if (want('cql') || want('dynamodb') || want('memory')) {
+if (want('cql') || want('dynamodb') || want('memory') || want('shards')) {
   const testkit = await dist('testkit')
   const dbs = await testkit.ensureDatabases({ log })
   versions = dbs.versions
@@ -255,11 +264,16 @@ if (want('cql') || want('dynamodb') || want('memory')) {
     if (want('cql')) cqlRows = await benchCql(testkit, dbs.endpoints)
     if (want('dynamodb')) ddbRows = await benchDynamo(dbs.endpoints)
     if (want('memory')) memRows = await benchMemory(dbs.endpoints)
+    if (want('shards')) {
+      const cli = join(ROOT, 'apps/cli/dist/bin/strata.js')
+      shardRows.cql = await benchShardsCql({ testkit, endpoints: dbs.endpoints, cli, rows: Number(args['shard-rows']), log })
+      shardRows.ddb = await benchShardsDynamo({ root: ROOT, endpoints: dbs.endpoints, cli, rows: Number(args['shard-ddb-rows']), log })
+    }
   } finally {
     await dbs.release()
   }
 }
-const md = markdown(evolveRows, cqlRows, ddbRows, memRows, versions)
+const md = markdown(evolveRows, cqlRows, ddbRows, memRows, versions, shardRows)
 console.log(md)
 if (!args['no-readme'] && !args.only) {
   const readme = join(HERE, 'README.md')

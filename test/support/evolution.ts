@@ -40,10 +40,10 @@ export interface KillableRun {
  * Runs the built CLI; every `pollMs` asks `progress()` (rows the checkpoint records) and sends SIGKILL once
  * it reaches `killAtRows`: a real process death between (or during) page writes, no clean-up code runs.
  */
-export function runCli(args: readonly string[], kill?: { atRows: number; progress: () => Promise<number>; pollMs?: number }): Promise<KillableRun> {
+export function runCli(args: readonly string[], kill?: { atRows: number; progress: () => Promise<number>; pollMs?: number }, env: Record<string, string> = {}): Promise<KillableRun> {
   const t0 = Date.now()
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     let killedAtRows: number | undefined

@@ -224,7 +224,12 @@ async function censusCommand(settings: () => Promise<Settings>, out: Output, ent
     await target.close()
   }
   printShardCensus(out, census)
-  return { ok: census.census.failed === 0, command: 'evolve', mode: 'census', entity, api, table: target.where, censusOnly: o.censusOnly === true, ...census }
+  const doc: EvolveCensusDocument = { ok: census.census.failed === 0, command: 'evolve', mode: 'census', entity, api, table: target.where, censusOnly: o.censusOnly === true, ...census }
+  if (!doc.ok) {
+    out.document(doc)
+    throw new StrataError('E_EVOLUTION_FAILED', `the shards recorded ${plural(census.census.failed, `${entity} document`)} they could not upgrade: rerun them, or see their output for the rows`, { details: { reported: true } })
+  }
+  return doc
 }
 
 /**
