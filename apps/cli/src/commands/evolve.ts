@@ -153,8 +153,6 @@ export async function evolveCommand(settings: () => Promise<Settings>, out: Outp
   const evolution = await loadEvolution(o.module, entity)
   const table = o.table ?? entity
   const ctl = new AbortController()
-  const onSigint = () => ctl.abort(new StrataError('E_ABORTED', `evolve ${entity} interrupted; the checkpoint is saved: run it again to resume`))
-  process.once('SIGINT', onSigint)
   const label = `${o.censusOnly ? 'census' : 'evolve'} ${entity}${shard ? ` shard ${shard.index}/${shard.count}` : ''}`
   const common = {
     evolution, upgrade: !o.censusOnly, restart: o.restart === true, signal: ctl.signal,
@@ -165,6 +163,9 @@ export async function evolveCommand(settings: () => Promise<Settings>, out: Outp
   let result: SweepResult
   let where: string
   const audit = o.auditLog ? openAuditLog(o.auditLog) : undefined
+  // Registered only once every option is checked, so a refused command leaves no handler behind.
+  const onSigint = () => ctl.abort(new StrataError('E_ABORTED', `evolve ${entity} interrupted; the checkpoint is saved: run it again to resume`))
+  process.once('SIGINT', onSigint)
   try {
     const target = await openSweepTarget(settings, o, api, table)
     where = target.where

@@ -66,4 +66,50 @@ describe('DynamoCheckpointStore against a scripted DynamoDB API', () => {
       ],
     })
   })
+
+  it('load(): no checkpoint table yet is no walk (a census before any sweep); any other error reaches the caller', async () => {
+    const missing = scriptedClient({ QueryCommand: [() => { throw awsError('ResourceNotFoundException') }] })
+    expect(await new DynamoCheckpointStore(missing.client).load('w')).toBeUndefined()
+    const denied = scriptedClient({ QueryCommand: [() => { throw awsError('AccessDeniedException') }] })
+    await expect(new DynamoCheckpointStore(denied.client).load('w')).rejects.toMatchObject({ name: 'AccessDeniedException' })
+  })
+
+  it('load(): the latest updated_at of any item (header or segment) is the walk\'s updatedAt', async () => {
+    const { client } = scriptedClient({
+      QueryCommand: [() => ({ Items: [
+        { segment: { N: '-1' }, segments: { N: '2' }, fingerprint: { S: 'f' }, started_at: { S: '2026-01-01T00:00:00.000Z' }, finished_at: { S: '2026-01-01T00:00:30.000Z' }, updated_at: { S: '2026-01-01T00:00:30.000Z' } },
+        { segment: { N: '0' }, done: { BOOL: true }, updated_at: { S: '2026-01-01T00:00:40.000Z' } },
+        { segment: { N: '1' }, done: { BOOL: true } },
+      ] })],
+    })
+    const walk = await new DynamoCheckpointStore(client).load('w')
+    expect(walk).toMatchObject({
+      updatedAt: new Date('2026-01-01T00:00:40.000Z'),
+      header: { startedAt: new Date('2026-01-01T00:00:00.000Z'), finishedAt: new Date('2026-01-01T00:00:30.000Z') },
+    })
+  })
+
+  it('begin(), save() and finish() stamp updated_at with the time of the write; finish() also sets finished_at', async () => {
+    // A Query answer without Items is no items.
+    const { client, sent } = scriptedClient({ QueryCommand: [() => ({})], PutItemCommand: [() => ({})], UpdateItemCommand: [() => ({})] })
+    const store = new DynamoCheckpointStore(client, 'cp')
+    const before = Date.now()
+    await store.begin('w', { segments: 1, fingerprint: 'f', startedAt: new Date(0), finishedAt: null })
+    await store.save('w', { segment: 0, position: null, done: true, counts: {} })
+    await store.finish('w', new Date(5000))
+    const [, header, segment, finish] = sent
+    expect(sent.map((c) => c.name)).toEqual(['QueryCommand', 'PutItemCommand', 'PutItemCommand', 'UpdateItemCommand'])
+    // A segment not started yet has no position attribute.
+    expect(segment!.input.Item).not.toHaveProperty('position')
+    expect(finish).toMatchObject({
+      name: 'UpdateItemCommand',
+      input: { TableName: 'cp', Key: { sweep_id: { S: 'w' }, segment: { N: '-1' } }, UpdateExpression: 'SET finished_at = :f, updated_at = :u', ExpressionAttributeValues: { ':f': { S: new Date(5000).toISOString() } } },
+    })
+    const stamps = [
+      (header!.input.Item as Record<string, { S: string }>).updated_at!.S,
+      (segment!.input.Item as Record<string, { S: string }>).updated_at!.S,
+      (finish!.input.ExpressionAttributeValues as Record<string, { S: string }>)[':u']!.S,
+    ]
+    for (const s of stamps) expect(new Date(s).getTime()).toBeGreaterThanOrEqual(before - 1)
+  })
 })

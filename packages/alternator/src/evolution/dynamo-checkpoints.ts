@@ -55,7 +55,14 @@ export class DynamoCheckpointStore implements CheckpointStore {
   }
 
   async load(walkId: string): Promise<StoredWalk | undefined> {
-    const items = await this.items(walkId)
+    let items: Record<string, AttributeValue>[]
+    try {
+      items = await this.items(walkId)
+    } catch (err) {
+      // No checkpoint table yet (a census before any sweep ran): nothing was checkpointed.
+      if ((err as { name?: string }).name === 'ResourceNotFoundException') return undefined
+      throw err
+    }
     const head = items.find((i) => Number(i.segment?.N) === HEADER)
     if (!head) return undefined
     const date = (v: AttributeValue | undefined) => (v?.S ? new Date(v.S) : null)

@@ -82,15 +82,14 @@ function rate(rows: number, from: Date | undefined, to: Date | undefined): numbe
 }
 
 /**
- * Reads every shard's checkpoint and merges them into one census. It reads checkpoints only, never the table:
- * cheap enough to run every few seconds while the shards work.
+ * Reads every shard's checkpoint and merges them into one census. It reads checkpoints only, never the table, and
+ * creates nothing (no checkpoint table yet reads as no shard started): cheap enough to run every few seconds.
  */
 export async function readShardCensus(opts: ShardCensusOptions): Promise<ShardCensus> {
   const now = (opts.now ?? (() => new Date()))()
   const staleAfterMs = opts.staleAfterMs ?? 60_000
   const count = opts.shards ?? 1
   if (opts.shards !== undefined) checkShard({ index: 0, count })
-  await opts.checkpoints.ensure()
   const reads: ShardRead[] = await Promise.all(Array.from({ length: count }, async (_, index): Promise<ShardRead> => {
     if (opts.shards === undefined) return { index, walk: await opts.checkpoints.load(opts.id), expected: () => opts.fingerprint }
     const shard = { index, count }
@@ -140,12 +139,19 @@ export async function readShardCensus(opts: ShardCensusOptions): Promise<ShardCe
   const by = (s: ShardState) => perShard.filter((p) => p.state === s).length
   const rows = merged.rows ?? 0
   const totalSegments = segments ?? 0
+  const complete = by('done') === count && segmentCounts.length === 1
+  const census = buildCensus(opts.evolution, merged)
+  if (!complete) {
+    // Unswept segments may hold old documents: a partial census must not say a step can go.
+    census.deletableSteps = []
+    census.advice = `the sweep is not complete (${Math.max(0, totalSegments - unfinished.size)}/${totalSegments} segments): no step can be judged deletable before every segment is swept`
+  }
   return {
-    id: opts.id, shards: count, segments, census: buildCensus(opts.evolution, merged), rows, rowsPerSecond: rate(rows, firstStart, lastUpdate),
+    id: opts.id, shards: count, segments, census, rows, rowsPerSecond: rate(rows, firstStart, lastUpdate),
     shardsDone: by('done'), shardsRunning: by('running'), shardsStopped: by('stopped'), shardsNotStarted: by('not started'),
     segmentsDone: Math.max(0, totalSegments - unfinished.size),
     unfinishedSegments: [...unfinished].sort((a, b) => a - b),
-    complete: by('done') === count && segmentCounts.length === 1,
+    complete,
     perShard, notes,
   }
 }

@@ -39,9 +39,9 @@ export function shardFingerprint(base: string, shard: ShardSpec, segments: numbe
   return `${base} shard ${shard.index}/${shard.count} of ${segments} segments`
 }
 
-function parseIndex(text: string, what: string): number {
+function parseIndex(text: string, what: string, min = 0): number {
   const n = Number(text)
-  if (text.trim() === '' || !Number.isSafeInteger(n) || n < 0) throw new StrataError('E_USAGE', `${what} must be a whole number ≥ 0, got "${text}"`)
+  if (text.trim() === '' || !Number.isSafeInteger(n) || n < min) throw new StrataError('E_USAGE', `${what} must be a whole number ≥ ${min}, got "${text}"`)
   return n
 }
 
@@ -60,8 +60,7 @@ export function checkShard(shard: ShardSpec, segments?: number): ShardSpec {
 function splitShard(text: string): { indexText: string; count: number } {
   const m = /^\s*([^/]*)\/\s*(\S+)\s*$/.exec(text)
   if (!m) throw new StrataError('E_USAGE', `--shard takes i/N (shard i of N, from 0), or /N to take i from JOB_COMPLETION_INDEX; got "${text}"`)
-  const count = parseIndex(m[2] as string, 'the shard count N in --shard i/N')
-  checkShard({ index: 0, count })
+  const count = parseIndex(m[2] as string, 'the shard count N in --shard i/N', 1)
   return { indexText: (m[1] as string).trim(), count }
 }
 

@@ -67,6 +67,53 @@ describe('upgradeStored (conditional write-back)', () => {
   })
 })
 
+describe('upgradeStored: afterWriteBack (the audit trail)', () => {
+  it('is called once per applied write, with the key and the versions it went from and to', async () => {
+    const t = table(3)
+    const written: { key: string; from: number; to: number }[] = []
+    const hooks = { afterWriteBack: (w: { key: string; from: number; to: number }) => void written.push(w) }
+    for (const id of ['s00000', 's00001', 's00002']) await upgradeStored(sessions, t, (await t.reload({ id, doc: {} }))!, { writeBack: 'on-read', hooks })
+    expect(written).toEqual([{ key: 's00000', from: 1, to: 3 }, { key: 's00001', from: 2, to: 3 }])
+    expect(t.writes).toBe(2)
+  })
+
+  it('is not called for a write that lost its condition; after a retry that lands, it is called once', async () => {
+    const t = table(1)
+    const written: unknown[] = []
+    const lost = await upgradeStored(sessions, t, (await t.reload({ id: 's00000', doc: {} }))!, {
+      writeBack: 'on-read',
+      hooks: {
+        beforeWriteBack: () => t.put('s00000', { id: 's00000', session_state: 'closed', blueprint: 'new', tags: [], schema_version: 3 }),
+        afterWriteBack: (w) => void written.push(w),
+      },
+    })
+    expect(lost).toMatchObject({ outcome: 'current', conflicts: 1 })
+    expect(written).toEqual([])
+    t.put('s00000', { id: 's00000', state: 'open' })
+    const retried = await upgradeStored(sessions, t, (await t.reload({ id: 's00000', doc: {} }))!, {
+      writeBack: 'on-read',
+      hooks: {
+        beforeWriteBack: ({ attempt }) => { if (attempt === 1) t.put('s00000', { id: 's00000', session_state: 'x', blueprint: 'b', schema_version: 2 }) },
+        afterWriteBack: async (w) => void written.push(w),
+      },
+    })
+    expect(retried).toMatchObject({ outcome: 'upgraded', conflicts: 1 })
+    expect(written).toEqual([{ key: 's00000', from: 2, to: 3 }])
+  })
+
+  it('a sweep hands it every row it wrote, and none in a census', async () => {
+    const t = table(30)
+    const written: string[] = []
+    const hooks = { afterWriteBack: ({ key }: { key: string }) => void written.push(key) }
+    await runSweep({ evolution: sessions, source: t, binding: t, checkpoints: new MemoryCheckpointStore(), id: 'x', target: 'mem', upgrade: false, hooks })
+    expect(written).toEqual([])
+    await runSweep({ evolution: sessions, source: t, binding: t, checkpoints: new MemoryCheckpointStore(), id: 'x', target: 'mem', hooks })
+    expect(written).toHaveLength(20)
+    expect(new Set(written).size).toBe(20)
+    expect(t.writes).toBe(20)
+  })
+})
+
 describe('runSweep', () => {
   it('upgrades every old document and ends with a census of 100% at current', async () => {
     const t = table(1000)

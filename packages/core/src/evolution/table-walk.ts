@@ -43,8 +43,9 @@ export interface WalkOptions<Row> {
   checkpoints: CheckpointStore
   handle: PageHandler<Row>
   /**
-   * Segments of a fresh walk (default 16, or `defaultShardedSegments` when sharded); a resumed walk keeps the
-   * count it started with. Every shard of a sharded walk must be given the same count.
+   * Segments of a fresh walk (default 16, or `defaultShardedSegments` when sharded); an unsharded walk resumed
+   * keeps the count it started with. A shard's checkpoint holds its count in the fingerprint: every shard must be
+   * given the same count on every run, and a shard rerun with another one (or another default) starts over.
    */
   segments?: number
   /**

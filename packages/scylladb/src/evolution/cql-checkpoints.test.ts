@@ -40,6 +40,22 @@ describe('CqlCheckpointStore.load', () => {
     expect(calls[0]?.options).toMatchObject({ prepare: true, isIdempotent: true, consistency: types.consistencies.localQuorum, fetchSize: 100_000 })
   })
 
+  it('reads the latest updated_at of any row (header or segment) as the walk\'s updatedAt', async () => {
+    const started = new Date('2026-01-01T00:00:00Z')
+    const { client, calls } = fakeClient([
+      { segment: -1, segments: 2, fingerprint: 'f', started_at: started, finished_at: null, updated_at: new Date('2026-01-01T00:00:01Z') },
+      { segment: 0, position: '5', done: false, counts: '{}', updated_at: new Date('2026-01-01T00:00:09Z') },
+      { segment: 1, position: null, done: true, counts: '{}', updated_at: new Date('2026-01-01T00:00:04Z') },
+      { segment: 2, position: null, done: false, counts: '{}', updated_at: null },
+    ])
+    const walk = await new CqlCheckpointStore(client, 'app').load('w')
+    expect(walk?.updatedAt).toEqual(new Date('2026-01-01T00:00:09Z'))
+    expect(calls[0]?.cql).toMatch(/^SELECT .*\bupdated_at FROM /)
+    // Rows written before updated_at existed have none: no updatedAt at all.
+    const old = fakeClient([{ segment: -1, segments: 1, fingerprint: 'f', started_at: started, finished_at: null, updated_at: null }])
+    expect(await new CqlCheckpointStore(old.client, 'app').load('w')).not.toHaveProperty('updatedAt')
+  })
+
   it('a walk without a header row, or a sweeps table not created yet, has no checkpoint', async () => {
     expect(await new CqlCheckpointStore(fakeClient([{ segment: 0, position: '1', done: false, counts: '{}' }]).client, 'app').load('w')).toBeUndefined()
     expect(await new CqlCheckpointStore(fakeClient(new errors.ResponseError(codes.invalid, 'unconfigured table strata_sweeps')).client, 'app').load('w')).toBeUndefined()
@@ -65,6 +81,23 @@ describe('CqlCheckpointStore writes', () => {
     expect(calls[1]?.params.slice(0, 5)).toEqual(['w', -1, 2, 'fp', started])
     expect(calls[2]?.params.slice(0, 5)).toEqual(['w', 1, '99', false, '{"n":2}'])
     expect([calls[3]?.params[0], calls[3]?.params[2], calls[3]?.params[3]]).toEqual([at, 'w', -1])
+  })
+
+  it('every write stamps updated_at with the time it was made (finish too), so a census tells running from stopped', async () => {
+    const { client, calls } = fakeClient([])
+    const store = new CqlCheckpointStore(client, 'app')
+    const before = Date.now()
+    await store.begin('w', { segments: 2, fingerprint: 'fp', startedAt: new Date(0), finishedAt: null })
+    await store.save('w', { segment: 0, position: null, done: true, counts: {} })
+    await store.finish('w', new Date(0))
+    expect(calls[1]?.cql).toMatch(/\(sweep_id, segment, segments, fingerprint, started_at, updated_at\)/)
+    expect(calls[2]?.cql).toMatch(/\(sweep_id, segment, position, done, counts, updated_at\)/)
+    expect(calls[3]?.cql).toMatch(/SET finished_at = \?, updated_at = \? WHERE sweep_id = \? AND segment = \?$/)
+    for (const stamp of [calls[1]?.params[5], calls[2]?.params[5], calls[3]?.params[1]]) {
+      expect(stamp).toBeInstanceOf(Date)
+      expect((stamp as Date).getTime()).toBeGreaterThanOrEqual(before)
+    }
+    expect(calls[3]?.params[0]).toEqual(new Date(0))
   })
 })
 
