@@ -13,6 +13,7 @@ const alias = {
   '@strata-migrate/cockroachdb/settings': src('./packages/cockroachdb/src/settings.ts'),
   '@strata-migrate/scylladb': src('./packages/scylladb/src/index.ts'),
   '@strata-migrate/cockroachdb': src('./packages/cockroachdb/src/index.ts'),
+  '@strata-migrate/alternator/settings': src('./packages/alternator/src/settings.ts'),
   '@strata-migrate/alternator': src('./packages/alternator/src/index.ts'),
   '@strata-migrate/metrics': src('./packages/metrics/src/index.ts'),
   '@strata-migrate/testkit/conformance': src('./packages/testkit/src/conformance.ts'),

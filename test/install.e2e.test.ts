@@ -60,11 +60,11 @@ beforeAll(async () => {
     "import { createScyllaAdapter, scyllaAdapterFromEnv } from '@strata-migrate/scylladb'",
     "import { createCockroachAdapter, cockroachAdapterFromEnv } from '@strata-migrate/cockroachdb'",
     "import { instrument } from '@strata-migrate/metrics'",
-    "import { sweepDynamoTable } from '@strata-migrate/alternator'",
+    "import { sweepDynamoTable, createAlternatorAdapter, alternatorAdapterFromEnv } from '@strata-migrate/alternator'",
     "import { defineConfig } from 'strata-migrate'",
     "const list: CodeMigration[] = [{ version: '001', name: 'x', up: async (ctx) => { await ctx.execute('SELECT 1') } }]",
     'const adapter: Adapter = new MemoryAdapter()',
-    'export const used = [Migrator, migrateOnStartup, checkHealth, StrataError, computePlan, createScyllaAdapter, scyllaAdapterFromEnv, createCockroachAdapter, cockroachAdapterFromEnv, instrument, sweepDynamoTable, defineConfig, list, adapter]',
+    'export const used = [Migrator, migrateOnStartup, checkHealth, StrataError, computePlan, createScyllaAdapter, scyllaAdapterFromEnv, createCockroachAdapter, cockroachAdapterFromEnv, instrument, sweepDynamoTable, createAlternatorAdapter, alternatorAdapterFromEnv, defineConfig, list, adapter]',
     '',
   ].join('\n'))
   await writeFile(join(project, 'tsconfig.json'), JSON.stringify({

@@ -203,8 +203,23 @@ async function benchMemory(endpoints) {
   }
 }
 
-function markdown(evolveRows, cqlRows, ddbRows, memRows, versions, shardRows = { cql: [], ddb: [] }) {
-  const lines = [`Run ${new Date().toISOString()} · ${cpus().length} × ${cpus()[0]?.model.trim()} · Node ${process.version}${versions ? ` · ${versions.scylladb ? `Cassandra ${versions.scylladb}` : ''}${versions.dynamodb ? ` · ${versions.dynamodb}` : ''}` : ''}`, '']
+const runLine = (versions) => `Run ${new Date().toISOString()} · ${cpus().length} × ${cpus()[0]?.model.trim()} · Node ${process.version}${versions ? ` · ${versions.scylladb ? `Cassandra ${versions.scylladb}` : ''}${versions.dynamodb ? ` · ${versions.dynamodb}` : ''}` : ''}`
+
+/** Sharded sweeps (issue 21): its own block of the README, written whenever this part runs. */
+function shardsMarkdown(shardRows, versions) {
+  const lines = [runLine(versions), '']
+  for (const [title, rows] of [['Sharded sweeps, Cassandra: N `strata evolve --shard i/N` processes at once, every row v1 → v2', shardRows.cql], ['Sharded sweeps, DynamoDB API: N `strata evolve --shard i/N` processes at once, every item v1 → v2', shardRows.ddb]]) {
+    if (!rows.length) continue
+    const base = rows[0]
+    lines.push(`#### ${title}`, '', '| loop | rows | time (first spawn to last exit) | rows/s | vs plain loop |', '| --- | ---: | ---: | ---: | ---: |')
+    for (const [what, n, ms] of rows) lines.push(`| ${what} | ${n.toLocaleString('en')} | ${(ms / 1000).toFixed(1)} s | ${rate(n, ms).toLocaleString('en')} | ${(rate(n, ms) / rate(base[1], base[2])).toFixed(2)}× |`)
+    lines.push('')
+  }
+  return lines.join('\n')
+}
+
+function markdown(evolveRows, cqlRows, ddbRows, memRows, versions) {
+  const lines = [runLine(versions), '']
   if (evolveRows.length) {
     lines.push('#### `evolve()` per document (in process, median of 5 × 100,000)', '', '| document | cost per document |', '| --- | ---: |')
     for (const [what, ns] of evolveRows) lines.push(`| ${what} | ${ns < 1000 ? `${ns.toFixed(0)} ns` : `${(ns / 1000).toFixed(2)} µs`} |`)
@@ -226,13 +241,6 @@ function markdown(evolveRows, cqlRows, ddbRows, memRows, versions, shardRows = {
     lines.push('')
     const v = rate(rows[1][1], rows[1][2]) / rate(base[1], base[2])
     sweepTargets.push(`| sweep ÷ plain loop, ${label} | ${v.toFixed(2)}× | ≥ 1.00× | ${v >= 1 ? 'PASS' : '**MISS**'} |`)
-  }
-  for (const [title, rows] of [['Sharded sweeps, Cassandra: N `strata evolve --shard i/N` processes at once, every row v1 → v2', shardRows.cql], ['Sharded sweeps, DynamoDB API: N `strata evolve --shard i/N` processes at once, every item v1 → v2', shardRows.ddb]]) {
-    if (!rows.length) continue
-    const base = rows[0]
-    lines.push(`#### ${title}`, '', '| loop | rows | time (first spawn to last exit) | rows/s | vs plain loop |', '| --- | ---: | ---: | ---: | ---: |')
-    for (const [what, n, ms] of rows) lines.push(`| ${what} | ${n.toLocaleString('en')} | ${(ms / 1000).toFixed(1)} s | ${rate(n, ms).toLocaleString('en')} | ${(rate(n, ms) / rate(base[1], base[2])).toFixed(2)}× |`)
-    lines.push('')
   }
   if (memRows.length) {
     const mb = (b) => `${(b / 2 ** 20).toFixed(1)} MiB`
@@ -273,11 +281,19 @@ if (want('cql') || want('dynamodb') || want('memory') || want('shards')) {
     await dbs.release()
   }
 }
-const md = markdown(evolveRows, cqlRows, ddbRows, memRows, versions, shardRows)
-console.log(md)
+const md = markdown(evolveRows, cqlRows, ddbRows, memRows, versions)
+if (!args.only || args.only !== 'shards') console.log(md)
+const shardsMd = want('shards') ? shardsMarkdown(shardRows, versions) : undefined
+if (shardsMd) console.log(shardsMd)
 if (!args['no-readme'] && !args.only) {
   const readme = join(HERE, 'README.md')
   const text = readFileSync(readme, 'utf8')
   writeFileSync(readme, text.replace(/<!-- results:begin -->[\s\S]*<!-- results:end -->/, `<!-- results:begin -->\n${md}\n<!-- results:end -->`))
   log(`figures written to ${readme}`)
+}
+if (shardsMd && !args['no-readme']) {
+  const readme = join(HERE, 'README.md')
+  const text = readFileSync(readme, 'utf8')
+  writeFileSync(readme, text.replace(/<!-- shards:begin -->[\s\S]*<!-- shards:end -->/, `<!-- shards:begin -->\n${shardsMd}\n<!-- shards:end -->`))
+  log(`sharded-sweep figures written to ${readme}`)
 }

@@ -1,3 +1,4 @@
 import { libraryConfig } from '../../tsup.library.js'
 
-export default libraryConfig()
+// settings.ts is its own entry: the CLI validates settings without loading the AWS SDK.
+export default libraryConfig({ entry: ['src/index.ts', 'src/settings.ts'] })

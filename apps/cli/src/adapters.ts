@@ -1,12 +1,13 @@
 import type { Adapter, LintDialect } from '@strata-migrate/core/adapter-kit'
 import { cockroachConnection, cockroachSettingsFromEnv, cockroachSettingsSchema, type CockroachSettings } from '@strata-migrate/cockroachdb/settings'
 import { scyllaConnection, scyllaSettingsFromEnv, scyllaSettingsSchema, type ScyllaSettings } from '@strata-migrate/scylladb/settings'
+import { alternatorConnection, alternatorSettingsFromEnv, alternatorSettingsSchema, type AlternatorSettings } from '@strata-migrate/alternator/settings'
 import type { z } from '@strata-migrate/core/adapter-kit'
 import type { DbName } from './config.js'
 import type { Settings } from './settings.js'
 
 /** One database's connection settings, as its adapter package defines them. */
-export type DbSettings = ScyllaSettings | CockroachSettings
+export type DbSettings = ScyllaSettings | CockroachSettings | AlternatorSettings
 
 /** A resolved connection: the adapter's options and what the operator should hear about them. */
 export interface ResolvedConnection {
@@ -22,7 +23,7 @@ export interface ResolvedConnection {
 export interface DatabaseEntry {
   name: DbName
   /** Extension of the set's migration files, and the default format of `create`. */
-  fileFormat: 'cql' | 'sql'
+  fileFormat: 'cql' | 'sql' | 'json'
   settingsSchema: z.ZodType<DbSettings>
   settingsFromEnv(): DbSettings
   /** Settings merged from file, env and flags → the connection (E_CONFIG for a missing keyspace, an unreadable CA…). */
@@ -49,6 +50,15 @@ export const DATABASE_REGISTRY: Readonly<Record<DbName, DatabaseEntry>> = {
     connection: (s) => cockroachConnection(s as CockroachSettings),
     open: async (c) => (await import('@strata-migrate/cockroachdb')).createCockroachAdapter(c.options as Parameters<typeof import('@strata-migrate/cockroachdb').createCockroachAdapter>[0]),
     lintDialect: async () => (await import('@strata-migrate/cockroachdb')).sqlLintDialect,
+  },
+  alternator: {
+    name: 'alternator',
+    fileFormat: 'json',
+    settingsSchema: alternatorSettingsSchema,
+    settingsFromEnv: () => alternatorSettingsFromEnv(),
+    connection: (s) => alternatorConnection(s as AlternatorSettings),
+    open: async (c) => (await import('@strata-migrate/alternator')).createAlternatorAdapter(c.options as Parameters<typeof import('@strata-migrate/alternator').createAlternatorAdapter>[0]),
+    lintDialect: async () => (await import('@strata-migrate/alternator')).jsonLintDialect,
   },
 }
 

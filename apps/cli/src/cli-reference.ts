@@ -23,7 +23,7 @@ export function renderCliReference(): string {
     '',
     '<!-- Generated from apps/cli/src/program.ts by `pnpm --filter strata-migrate docs`; a test fails when it is stale. -->',
     '',
-    '`strata <command> --db scylladb|cockroachdb [options]`; `strata-scylladb` and `strata-cockroachdb` take the same',
+    '`strata <command> --db scylladb|cockroachdb|alternator [options]`; `strata-scylladb` and `strata-cockroachdb` take the same',
     'commands with the database fixed. Options come from flags, then env, then `strata.config.{ts,js,json}`. Global options',
     'go before or after the command (`strata up --json`, `strata --json up`), and every command\'s `--help` lists them.',
     '`strata` without a command prints the help on stderr and exits 2.',

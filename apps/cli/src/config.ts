@@ -5,9 +5,10 @@ import { pathToFileURL } from 'node:url'
 import { z, StrataError, messageOf, parseSettings, type CodeMigration } from '@strata-migrate/core/adapter-kit'
 import { cockroachSettingsSchema } from '@strata-migrate/cockroachdb/settings'
 import { scyllaSettingsSchema } from '@strata-migrate/scylladb/settings'
+import { alternatorSettingsSchema } from '@strata-migrate/alternator/settings'
 
-export type DbName = 'scylladb' | 'cockroachdb'
-export const DATABASES: readonly DbName[] = ['scylladb', 'cockroachdb']
+export type DbName = 'scylladb' | 'cockroachdb' | 'alternator'
+export const DATABASES: readonly DbName[] = ['scylladb', 'cockroachdb', 'alternator']
 
 /** The app's supported schema range: the gate of `strata migrate` and the hook, and what status reports as waiting. */
 const appSchema = z.strictObject({
@@ -34,6 +35,7 @@ export const configFileSchema = z.strictObject({
   databases: z.strictObject({
     scylladb: scyllaSettingsSchema.extend({ sets: setsSchema }).optional().describe('ScyllaDB / Cassandra (CQL)'),
     cockroachdb: cockroachSettingsSchema.extend({ sets: setsSchema }).optional().describe('CockroachDB / PostgreSQL (SQL)'),
+    alternator: alternatorSettingsSchema.extend({ sets: setsSchema }).optional().describe('ScyllaDB Alternator / DynamoDB (DynamoDB API, .json requests)'),
   }).optional(),
   lock: z.strictObject({
     ttlMs: z.number().int().min(5_000).optional().describe('lease length, ms (at least 5000; default 30000)'),
@@ -87,7 +89,7 @@ export async function loadConfigFile(explicit: string | undefined, cwd = process
   const warnings: string[] = []
   for (const db of DATABASES) {
     // A .ts/.js file usually reads process.env; a JSON file holds the password itself, and is often committed.
-    if (path.endsWith('.json') && config.databases?.[db]?.password !== undefined) {
+    if (path.endsWith('.json') && (config.databases?.[db] as { password?: string } | undefined)?.password !== undefined) {
       warnings.push(`${basename(path)} holds databases.${db}.password: keep secrets out of config files (use passwordFile or STRATA_${db.toUpperCase()}_PASSWORD)`)
     }
   }

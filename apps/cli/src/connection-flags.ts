@@ -8,6 +8,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   allowDownNodes: '--allow-down-nodes', url: '--url', forcePerStatement: '--force-per-statement', username: '--username',
   password: '--password', passwordFile: '--password-file', 'tls.enabled': '--tls', 'tls.ca': '--tls-ca', 'tls.cert': '--tls-cert',
   'tls.key': '--tls-key', 'tls.serverName': '--tls-server-name', 'tls.insecure': '--tls-insecure',
+  endpoint: '--alternator-endpoint', region: '--alternator-region', tablePrefix: '--table-prefix',
 }
 
 export function flagOf(path: readonly PropertyKey[]): string | undefined {
@@ -21,6 +22,8 @@ export function connectionFlags(o: CliOptions, db: DbName): Record<string, unkno
     username: o.username, password: o.password, passwordFile: o.passwordFile,
     ...(Object.values(tls).some((v) => v !== undefined) ? { tls: dropUndefined(tls) } : {}),
   }
+  // The DynamoDB API takes no login or TLS flags: credentials come from the AWS SDK chain, TLS from an https:// endpoint.
+  if (db === 'alternator') return dropUndefined({ endpoint: o.alternatorEndpoint, region: o.alternatorRegion, tablePrefix: o.tablePrefix })
   if (db === 'cockroachdb') return dropUndefined({ ...common, url: o.url, forcePerStatement: o.forcePerStatement })
   return dropUndefined({
     ...common,

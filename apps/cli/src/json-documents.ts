@@ -21,7 +21,7 @@ export interface Versioned {
   formatVersion: typeof JSON_SCHEMA_VERSION
 }
 
-type Db = 'scylladb' | 'cockroachdb'
+type Db = 'scylladb' | 'cockroachdb' | 'alternator'
 
 /** One step of an `up --dry-run` or `down --dry-run` plan, with the statements it would send. */
 export interface PlanStepDocument {
@@ -211,7 +211,7 @@ export interface SnapshotShowDocument {
   version: string
   which: SnapshotWhich
   snapshot: SnapshotSource
-  format: 'cql' | 'sql'
+  format: 'cql' | 'sql' | 'json'
   ddlSource: string
   ddl: string
   schema: SchemaSnapshot

@@ -40,7 +40,7 @@ export function buildProgram(run: Runner, fixedDb?: DbName): Command {
     .option('--app-version <version>', 'the schema version the app is built for: nothing newer is applied by migrate, and status, health and recommendations report newer files as waiting for a newer app (config app.schemaVersion)')
     .option('--minimum-supported <version>', 'the oldest schema version the app can run on: the compatibility gate (config app.minimumSupported)')
     .option('--metrics-file <path>', 'after the command (also a failed one), write Prometheus metrics there in the text format (node_exporter textfile collector)')
-  if (!fixedDb) program.addOption(new Option('--db <database>', 'database (env STRATA_DB)').choices(['scylladb', 'cockroachdb']))
+  if (!fixedDb) program.addOption(new Option('--db <database>', 'database (env STRATA_DB)').choices(['scylladb', 'cockroachdb', 'alternator']))
   if (fixedDb !== 'cockroachdb') {
     program
       .option('--contact-points <list>', 'ScyllaDB contact points, comma-separated (env STRATA_SCYLLADB_CONTACT_POINTS)')
@@ -53,6 +53,13 @@ export function buildProgram(run: Runner, fixedDb?: DbName): Command {
     program
       .option('--url <url>', 'CockroachDB/PostgreSQL connection URL (env STRATA_COCKROACHDB_URL)')
       .option('--force-per-statement', 'run the CockroachDB code path (per-statement journal, no transactional DDL) on PostgreSQL')
+  }
+  if (!fixedDb) {
+    program
+      // Not --endpoint/--region: `evolve` has its own, and a program option of the same name would take them.
+      .option('--alternator-endpoint <url>', 'Alternator/DynamoDB endpoint URL (env STRATA_ALTERNATOR_ENDPOINT, else STRATA_DYNAMODB_ENDPOINT)')
+      .option('--alternator-region <name>', 'Alternator: region requests are signed for (env STRATA_ALTERNATOR_REGION; default AWS_REGION, else us-east-1)')
+      .option('--table-prefix <prefix>', 'Alternator: prefix of the target\'s tables, Strata\'s own included; ${prefix} in .json files (env STRATA_ALTERNATOR_TABLE_PREFIX)')
   }
   const envOf = (name: string): string => fixedDb ? `STRATA_${fixedDb.toUpperCase()}_${name}` : `STRATA_<DB>_${name}`
   program
@@ -125,7 +132,7 @@ export function buildProgram(run: Runner, fixedDb?: DbName): Command {
     .option('--tables <names>', 'only these tables, comma-separated')
     .action((id: string, o: { tables?: string }) => run(async (out, g) => (await import('./commands/backup.js')).backupRestoreCommand(await settings(g), out, id, o)))
   program.command('create').description('write the next migration of the set from a template').argument('<description>')
-    .option('--format <format>', 'cql, sql or ts (default: the database\'s own)')
+    .option('--format <format>', 'cql, sql, json or ts (default: the database\'s own)')
     .option('--scheme <scheme>', 'version scheme of a new set: sequential, timestamp or semver')
     .action((description: string, o: { format?: string; scheme?: string }) => run(async (out, g) => (await import('./commands/create.js')).createCommand(await settings(g), out, description, o)))
   program.command('baseline').description('record every migration up to a version as applied without running it')
@@ -160,7 +167,7 @@ export function buildProgram(run: Runner, fixedDb?: DbName): Command {
     .option('--endpoint <url>', 'DynamoDB API endpoint (env STRATA_DYNAMODB_ENDPOINT)')
     .option('--region <name>', 'DynamoDB region (env STRATA_DYNAMODB_REGION, AWS_REGION; default us-east-1)')
     .option('--rate <rows/s>', 'rows per second of this process (of each shard, with --shard); 0 is unlimited', '1000')
-    .option('--segments <n>', 'token-range splits or Scan segments of a new sweep (default 16; sharded: the larger of 16 and 4 per shard, the same on every shard)')
+    .option('--segments <n>', 'token-range splits or Scan segments of a new sweep (default 16; sharded: the larger of 16 and 4 per shard; give every shard the same value on every run, or it starts over)')
     .option('--shard <i/N>', 'sweep only shard i of N (from 0): the segments s with s mod N = i; /N takes i from JOB_COMPLETION_INDEX (Kubernetes Indexed Job)')
     .option('--concurrency <n>', 'segments swept at once', '4')
     .option('--page-size <n>', 'rows per page (one checkpoint write per page)', '500')

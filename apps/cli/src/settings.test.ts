@@ -27,7 +27,7 @@ describe('resolving the settings of a command', () => {
   })
 
   it('needs a database: none given, none in env (an empty STRATA_DB is unset), none or several in the config (E_USAGE)', async () => {
-    await expect(offline({ config: empty })).rejects.toMatchObject({ code: 'E_USAGE', message: 'choose a database with --db scylladb|cockroachdb (or use strata-scylladb / strata-cockroachdb)' })
+    await expect(offline({ config: empty })).rejects.toMatchObject({ code: 'E_USAGE', message: 'choose a database with --db scylladb|cockroachdb|alternator (or use strata-scylladb / strata-cockroachdb)' })
     const two = configFile({ databases: { scylladb: { keyspace: 'k' }, cockroachdb: {} } })
     await expect(offline({ config: two })).rejects.toMatchObject({ code: 'E_USAGE' })
   })
@@ -41,7 +41,7 @@ describe('resolving the settings of a command', () => {
   })
 
   it('refuses an unknown database name (E_USAGE)', async () => {
-    await expect(offline({ config: empty, db: 'mongodb' })).rejects.toMatchObject({ code: 'E_USAGE', message: 'unknown database "mongodb" (scylladb or cockroachdb)' })
+    await expect(offline({ config: empty, db: 'mongodb' })).rejects.toMatchObject({ code: 'E_USAGE', message: 'unknown database "mongodb" (scylladb, cockroachdb or alternator)' })
   })
 
   it('parses --var name=value (the value may hold "="), and refuses a --var without a name or "="', async () => {
@@ -112,5 +112,30 @@ describe('resolving the settings of a command', () => {
     const { config, databaseOrder } = await loadConfigFile(undefined, dir)
     expect(databaseOrder).toEqual(['cockroachdb'])
     expect(config.databases?.cockroachdb?.sets?.app?.dir).toBe('db/app')
+  })
+})
+
+describe('resolving the settings of --db alternator', () => {
+  beforeEach(() => {
+    for (const name of ['STRATA_DB', 'STRATA_SET', 'STRATA_DIR', 'STRATA_ALTERNATOR_ENDPOINT', 'STRATA_ALTERNATOR_REGION', 'STRATA_ALTERNATOR_TABLE_PREFIX', 'STRATA_DYNAMODB_ENDPOINT']) vi.stubEnv(name, '')
+  })
+  afterEach(() => {
+    vi.unstubAllEnvs()
+  })
+
+  it('flags, then env, then the config; the table prefix is the ${prefix} placeholder; the connection resolved', async () => {
+    const config = configFile({ databases: { alternator: { region: 'eu-west-1', tablePrefix: 'file_', sets: { default: { placeholders: { env: 'dev' } } } } } })
+    vi.stubEnv('STRATA_DYNAMODB_ENDPOINT', 'http://127.0.0.1:8000')
+    const s = await resolveSettings({ config, db: 'alternator', tablePrefix: 'flag_', alternatorRegion: 'us-west-2' })
+    expect(s.dir).toBe('migrations/alternator')
+    expect(s.placeholders).toEqual({ prefix: 'flag_', env: 'dev' })
+    expect(s.alternator).toEqual({ endpoint: 'http://127.0.0.1:8000', region: 'us-west-2', tablePrefix: 'flag_' })
+    expect(s.connection?.options).toEqual({ endpoint: 'http://127.0.0.1:8000', region: 'us-west-2', tablePrefix: 'flag_', waitTimeoutMs: 300_000 })
+    const bare = await resolveSettings({ config: configFile({}), db: 'alternator', alternatorEndpoint: 'http://127.0.0.1:9' }, undefined, { connection: false })
+    expect(bare.placeholders).toEqual({ prefix: '' })
+  })
+
+  it('a bad flag value is E_CONFIG naming the flag', async () => {
+    await expect(resolveSettings({ config: configFile({}), db: 'alternator', alternatorEndpoint: 'not a url' })).rejects.toMatchObject({ code: 'E_CONFIG', message: expect.stringMatching(/--alternator-endpoint/) })
   })
 })

@@ -4,6 +4,7 @@ import {
 } from '@strata-migrate/core/adapter-kit'
 import type { CockroachSettings } from '@strata-migrate/cockroachdb/settings'
 import type { ScyllaSettings } from '@strata-migrate/scylladb/settings'
+import type { AlternatorSettings } from '@strata-migrate/alternator/settings'
 import { DATABASE_REGISTRY, type DbSettings, type ResolvedConnection } from './adapters.js'
 import { DATABASES, loadConfigFile, type DbName } from './config.js'
 import { connectionFlags, flagOf } from './connection-flags.js'
@@ -23,6 +24,9 @@ export interface CliOptions {
   allowDownNodes?: boolean
   url?: string
   forcePerStatement?: boolean
+  alternatorEndpoint?: string
+  alternatorRegion?: string
+  tablePrefix?: string
   username?: string
   password?: string
   passwordFile?: string
@@ -56,6 +60,8 @@ export interface Settings {
   /** The chosen database's connection settings, merged from the config file, env and flags (validated). */
   scylladb: ScyllaSettings
   cockroachdb: CockroachSettings
+  /** Only with --db alternator (the other commands' settings never carry it). */
+  alternator?: AlternatorSettings
   /** Adapter options, resolved (files read, contradictions refused); absent for commands that never connect. */
   connection?: ResolvedConnection
   lockTtlMs: number
@@ -97,32 +103,37 @@ function parseVars(vars: readonly string[] = []): Record<string, string> {
 }
 
 /** One database's settings: the config file's section, then env, then flags, key by key; each layer validated. */
-function connectionSettings<S extends ScyllaSettings | CockroachSettings>(db: DbName, fileSection: S | undefined, o: CliOptions): S {
+function connectionSettings<S extends DbSettings>(db: DbName, fileSection: S | undefined, o: CliOptions): S {
   const entry = DATABASE_REGISTRY[db]
   const fromEnv = entry.settingsFromEnv()
   const fromFlags: DbSettings = parseSettings(entry.settingsSchema, connectionFlags(o, db), { name: 'the command line', nameOf: flagOf })
-  return mergeSettings<S>(withTlsObject(fileSection ?? {}) as S, withTlsObject(fromEnv) as Partial<S>, withTlsObject(fromFlags) as Partial<S>)
+  // Only the CQL and SQL settings have a tls key; withTlsObject leaves the others as they are.
+  const tls = (x: DbSettings): DbSettings => withTlsObject(x as ScyllaSettings)
+  return mergeSettings<S>(tls(fileSection ?? {}) as S, tls(fromEnv) as Partial<S>, tls(fromFlags) as Partial<S>)
 }
 
 /** Options come from flags, then env, then the config file. */
 export async function resolveSettings(o: CliOptions, fixedDb?: DbName, opts: { connection?: boolean } = {}): Promise<Settings> {
   const { config, path, warnings } = await loadConfigFile(o.config)
   const db = (fixedDb ?? o.db ?? env('STRATA_DB') ?? onlyConfiguredDb(config.databases)) as DbName | undefined
-  if (!db) throw new StrataError('E_USAGE', 'choose a database with --db scylladb|cockroachdb (or use strata-scylladb / strata-cockroachdb)')
-  if (!DATABASES.includes(db)) throw new StrataError('E_USAGE', `unknown database "${db}" (scylladb or cockroachdb)`)
+  if (!db) throw new StrataError('E_USAGE', 'choose a database with --db scylladb|cockroachdb|alternator (or use strata-scylladb / strata-cockroachdb)')
+  if (!DATABASES.includes(db)) throw new StrataError('E_USAGE', `unknown database "${db}" (scylladb, cockroachdb or alternator)`)
   const { sets, ...fileSection } = config.databases?.[db] ?? {}
   const set = o.set ?? env('STRATA_SET') ?? 'default'
-  const conn = connectionSettings<ScyllaSettings & CockroachSettings>(db, fileSection as ScyllaSettings & CockroachSettings, o)
+  const conn = connectionSettings<ScyllaSettings & CockroachSettings & AlternatorSettings>(db, fileSection as ScyllaSettings & CockroachSettings & AlternatorSettings, o)
   const keyspace = db === 'scylladb' ? conn.keyspace : undefined
+  // The table prefix is the .json sets' ${prefix} ('' when none, so files can always name it).
+  const prefix: Record<string, string> = db === 'alternator' ? { prefix: conn.tablePrefix ?? '' } : {}
   const settings: Settings = {
     db,
     set,
     dir: o.dir ?? env('STRATA_DIR') ?? sets?.[set]?.dir ?? `migrations/${db}`,
     hasDir: o.dir !== undefined || env('STRATA_DIR') !== undefined || sets?.[set]?.dir !== undefined || sets?.[set]?.migrations === undefined,
     ...(sets?.[set]?.migrations ? { migrations: sets[set].migrations } : {}),
-    placeholders: { ...(keyspace ? { keyspace } : {}), ...sets?.[set]?.placeholders, ...parseVars(o.var) },
+    placeholders: { ...(keyspace ? { keyspace } : {}), ...prefix, ...sets?.[set]?.placeholders, ...parseVars(o.var) },
     scylladb: db === 'scylladb' ? conn : {},
     cockroachdb: db === 'cockroachdb' ? conn : {},
+    alternator: db === 'alternator' ? conn : {},
     lockTtlMs: o.lockTtl ? parseDuration(o.lockTtl, '--lock-ttl') : (config.lock?.ttlMs ?? 30_000),
     lockWaitMs: o.lockTimeout ? parseDuration(o.lockTimeout, '--lock-timeout') : (config.lock?.waitMs ?? 120_000),
     migrationTimeoutMs: o.timeout ? parseDuration(o.timeout, '--timeout') : config.migrationTimeoutMs,

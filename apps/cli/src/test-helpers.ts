@@ -42,7 +42,7 @@ export function recordingOutput(opts: { json?: boolean; interactive?: boolean } 
 /** Settings as resolveSettings would give them, without a config file or a connection. */
 export function fakeSettings(patch: Partial<Settings> = {}): Settings {
   return {
-    db: 'cockroachdb', set: 'default', dir: 'migrations/cockroachdb', hasDir: true, placeholders: {}, scylladb: {}, cockroachdb: {},
+    db: 'cockroachdb', set: 'default', dir: 'migrations/cockroachdb', hasDir: true, placeholders: {}, scylladb: {}, cockroachdb: {}, alternator: {},
     lockTtlMs: 30_000, lockWaitMs: 120_000, allowOutOfOrder: false, profile: 'development', snapshots: true,
     backup: { enabled: false, dir: '.strata/backups' }, warnings: [],
     ...patch,

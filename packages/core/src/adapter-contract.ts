@@ -11,7 +11,7 @@ import type { BackupSupport, DestructiveEffect } from './backup/backup-types.js'
 import type { StrataError } from './errors.js'
 import type { AdapterLint } from './lint/lint-rule.js'
 import type { CapturedSchema, SnapshotStore } from './snapshot-types.js'
-import type { AppliedMigration, LockInfo, SchemaSnapshot } from './types.js'
+import type { AppliedMigration, LockInfo, SchemaSnapshot, StatementDialect } from './types.js'
 
 /** Proof of the lease a write is made under: the database checks it atomically with the write. */
 export interface Fence {
@@ -179,8 +179,8 @@ export interface ScratchTarget {
 export interface Adapter {
   readonly name: string
   readonly capabilities: AdapterCapabilities
-  /** Statement file extension this adapter runs ('cql' or 'sql'). */
-  readonly dialect: 'cql' | 'sql'
+  /** Statement file extension this adapter runs ('cql', 'sql' or 'json'). */
+  readonly dialect: StatementDialect
   readonly history: HistoryStore
   readonly lock: LeaseStore
   /** Splits a file into statements for this dialect (raw text, 1-based lines). Pure. */

@@ -35,6 +35,22 @@ describe('file source', () => {
     expect(ten?.transactional).toBe(true)
   })
 
+  it('loads .json sets (the DynamoDB API) with .down.json twins; other .json files are ignored, and .json in a SQL set refused', async () => {
+    const jsonSplit = (src: string) => (JSON.parse(src) as unknown[]).map((r, i) => ({ text: JSON.stringify(r), line: i + 1 }))
+    const dir = await dirWith({
+      '001_users.json': '[{"CreateTable":{"TableName":"${prefix}users"}}]',
+      '001_users.down.json': '[{"DeleteTable":{"TableName":"${prefix}users"}}]',
+      'package.json': '{}',
+    })
+    const ignored: string[] = []
+    const [users] = await loadMigrations({ dir, dialect: 'json', split: jsonSplit, onIgnored: (f) => ignored.push(f) })
+    expect([users?.format, users?.file, users?.downFile, users?.kind]).toEqual(['json', '001_users.json', '001_users.down.json', 'schema'])
+    expect(users?.statements?.map((x) => x.text)).toEqual(['{"CreateTable":{"TableName":"${prefix}users"}}'])
+    expect(users?.downStatements?.map((x) => x.text)).toEqual(['{"DeleteTable":{"TableName":"${prefix}users"}}'])
+    expect(ignored).toEqual(['package.json'])
+    await expect(loadMigrations({ dir, dialect: 'sql', split })).rejects.toMatchObject({ code: 'E_FILENAME', message: expect.stringMatching(/is a \.json file in a SQL migration set.*Alternator \(DynamoDB API\) set's directory/) })
+  })
+
   it('reports files that are not migrations through onIgnored, never silently', async () => {
     const dir = await dirWith({ 'README.md': '#', '001_a.sql': 'SELECT 1;', 'notes.txt': 'x', '.hidden.sql': '' })
     const ignored: string[] = []

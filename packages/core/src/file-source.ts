@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { StrataError, messageOf } from './errors.js'
 import { checksumOf, hashStatement } from './hash.js'
-import type { FileDirectives, Migration, MigrationContext, MigrationKind, Statement } from './types.js'
+import type { FileDirectives, Migration, MigrationContext, MigrationKind, Statement, StatementDialect } from './types.js'
 import { decodeUtf8 } from './utf8.js'
 import { assertOneScheme, compareVersions, isVersionString, parseVersion, VERSION_GRAMMAR } from './version.js'
 
@@ -19,7 +19,7 @@ export interface FileSourceIo {
 
 export interface FileSourceOptions {
   dir: string
-  dialect: 'cql' | 'sql'
+  dialect: StatementDialect
   split: SplitFn
   directives?: (source: string) => FileDirectives
   io?: Partial<FileSourceIo>
@@ -33,7 +33,10 @@ export interface FileSourceOptions {
   lazyStatements?: boolean
 }
 
-const MIGRATION_EXT = /\.(cql|sql|ts|mts|js|mjs)$/
+const MIGRATION_EXT = /\.(cql|sql|json|ts|mts|js|mjs)$/
+/** Files of statements (split by the adapter, with optional .down twins), as opposed to code modules. */
+const isStatementExt = (ext: string): ext is StatementDialect => ext === 'cql' || ext === 'sql' || ext === 'json'
+const SET_OF: Readonly<Record<StatementDialect, string>> = { cql: 'ScyllaDB', sql: 'CockroachDB', json: 'Alternator (DynamoDB API)' }
 /** A description: letters, digits, _ and -, with single dots between them (`combined_v1.10_v1.13`). */
 const DESCRIPTION = /^[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*$/
 
@@ -73,8 +76,10 @@ function malformed(file: string, why: string): StrataError {
  * sets named like ory/popx's `20210410175418000001_identities.up.sql`); everything between is the description,
  * which may contain dots (`1.13.0_combined_v1.10_v1.13.sql`) but not end in another `.up`/`.down` (ambiguous).
  */
-function parseName(file: string, dialect: 'cql' | 'sql', onIgnored: (f: string, r: string) => void): ParsedName | undefined {
-  if (file.startsWith('.') || file.endsWith('.d.ts') || (!MIGRATION_EXT.test(file) && !LOOKS_LIKE_MIGRATION.test(file))) {
+function parseName(file: string, dialect: StatementDialect, onIgnored: (f: string, r: string) => void): ParsedName | undefined {
+  // A .json file is a migration only when named like one (package.json, tsconfig.json stay ignored as before .json sets).
+  const stray = (!MIGRATION_EXT.test(file) || file.endsWith('.json')) && !LOOKS_LIKE_MIGRATION.test(file)
+  if (file.startsWith('.') || file.endsWith('.d.ts') || stray) {
     onIgnored(file, 'not a migration file')
     return undefined
   }
@@ -96,10 +101,10 @@ function parseName(file: string, dialect: 'cql' | 'sql', onIgnored: (f: string, 
   if (last !== undefined && /^(up|down)$/i.test(last)) {
     throw malformed(file, `the description "${name}" ends in .${last}, so the direction is ambiguous`)
   }
-  if ((ext === 'cql' || ext === 'sql') && ext !== dialect) {
-    throw new StrataError('E_FILENAME', `"${file}" is a .${ext} file in a ${dialect.toUpperCase()} migration set: it would never run here; move it to the ${ext === 'cql' ? 'ScyllaDB' : 'CockroachDB'} set's directory`, { file })
+  if (isStatementExt(ext) && ext !== dialect) {
+    throw new StrataError('E_FILENAME', `"${file}" is a .${ext} file in a ${dialect.toUpperCase()} migration set: it would never run here; move it to the ${SET_OF[ext]} set's directory`, { file })
   }
-  if (direction && !(ext === 'cql' || ext === 'sql')) {
+  if (direction && !isStatementExt(ext)) {
     throw new StrataError('E_FILENAME', `"${file}": only .${dialect} files take .up/.down suffixes (and have .down twins); a module exports up() and down()`, { file })
   }
   return { file, version, name, down: direction === 'down', ext }
@@ -205,7 +210,7 @@ export async function loadMigrations(opts: FileSourceOptions): Promise<Migration
     const version = parseVersion(p.version, p.file)
     const down = downs.get(key(p))
     const [source, downSource] = await Promise.all([read(p.file), down ? read(down.file) : undefined])
-    if (p.ext === 'cql' || p.ext === 'sql') {
+    if (isStatementExt(p.ext)) {
       const m: Migration = {
         version,
         name: p.name,

@@ -1,4 +1,4 @@
-import type { SchemaSnapshot } from './types.js'
+import type { SchemaSnapshot, StatementDialect } from './types.js'
 
 /** 'before': the schema just before a version ran; 'after': just after it was applied. */
 export type SnapshotWhich = 'before' | 'after'
@@ -6,7 +6,7 @@ export type SnapshotWhich = 'before' | 'after'
 /** The schema of the keyspace/database at one moment, as an adapter captures it. */
 export interface CapturedSchema {
   /** Dialect of `ddl`. */
-  readonly format: 'cql' | 'sql'
+  readonly format: StatementDialect
   /**
    * Human-readable DDL that recreates the schema (not the data): server-side `DESCRIBE KEYSPACE`, or
    * reconstructed from system_schema / the catalogs, or `SHOW CREATE ALL TABLES`. '' when not asked for.

@@ -10,7 +10,7 @@ import { readStartupFlags, type StartupFlags } from './startup-flags.js'
 import { interruptOnSignals } from './shutdown.js'
 
 export interface StartupDatabase {
-  /** 'scylladb' or 'cockroachdb': also the prefix of its env overrides (SCYLLADB_AUTO_MIGRATE…). */
+  /** 'scylladb', 'cockroachdb' or 'alternator': also the prefix of its env overrides (SCYLLADB_AUTO_MIGRATE, ALTERNATOR_FORCE_MIGRATION…). */
   name: string
   /** A connected adapter, or a factory (called once, closed at the end unless keepOpen). */
   adapter: Adapter | (() => Promise<Adapter>)

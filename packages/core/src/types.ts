@@ -1,6 +1,12 @@
 import type { Version } from './version.js'
 
-/** One statement of a .cql/.sql file after splitting (splitting is per dialect, in the adapters). */
+/**
+ * The statement files an adapter runs: CQL (ScyllaDB/Cassandra), SQL (CockroachDB/PostgreSQL), or JSON requests of the
+ * DynamoDB API (Alternator).
+ */
+export type StatementDialect = 'cql' | 'sql' | 'json'
+
+/** One statement of a .cql/.sql/.json file after splitting (splitting is per dialect, in the adapters). */
 export interface Statement {
   /** 0-based position in its file. */
   readonly index: number
@@ -41,7 +47,7 @@ export interface Migration {
   readonly checksum: string
   /** Path relative to the migration directory, for messages; `{version}_{name} (code)` for a migration given in code. */
   readonly file: string
-  readonly format: 'cql' | 'sql' | 'ts' | 'js'
+  readonly format: StatementDialect | 'ts' | 'js'
   /** 'code' for a migration given in `MigratorOptions.migrations` as a CodeMigration; files leave it undefined. */
   readonly source?: 'file' | 'code'
   readonly description?: string

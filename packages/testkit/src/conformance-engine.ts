@@ -14,6 +14,18 @@ export interface EngineFixture {
   /** How many times bump(table, id) took effect. */
   count(table: string, id: number): Promise<number>
   placeholders?: Record<string, string>
+  /**
+   * The table captureSchema's check creates, for dialects where the default CQL/SQL statement
+   * (`CREATE TABLE conf_snap_t (id int PRIMARY KEY, label text)`) does not run: its statement, its name as
+   * captureSchema reports it, and the column names the model shows for it.
+   */
+  snapshotTable?: SnapshotTableFixture
+}
+
+export interface SnapshotTableFixture {
+  statement: string
+  name: string
+  columns: readonly string[]
 }
 
 /** A migration from statements, as the file source would build it (dialect of the adapter). */

@@ -1,11 +1,14 @@
 import { expect, it } from 'vitest'
 import type { Adapter } from '@strata-migrate/core/adapter-kit'
+import type { SnapshotTableFixture } from './conformance-engine.js'
+
+const DEFAULT_TABLE: SnapshotTableFixture = { statement: 'CREATE TABLE conf_snap_t (id int PRIMARY KEY, label text)', name: 'conf_snap_t', columns: ['id', 'label'] }
 
 /**
  * The SnapshotStore and captureSchema contract, registered inside the adapter conformance suite. Adapters
  * without snapshots (both members absent) pass trivially; having one without the other is a failure.
  */
-export function snapshotContract(adapters: () => { a: Adapter; b: Adapter }): void {
+export function snapshotContract(adapters: () => { a: Adapter; b: Adapter; table?: SnapshotTableFixture }): void {
   const bytes = (n: number, seed: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) % 256)
 
   it('snapshots: nothing stored before ensure(), then save/load/list round-trip exact bytes and times', async () => {
@@ -46,16 +49,16 @@ export function snapshotContract(adapters: () => { a: Adapter; b: Adapter }): vo
   })
 
   it('captureSchema: DDL and a model of the live schema, without strata_ tables', async () => {
-    const { a } = adapters()
+    const { a, table = DEFAULT_TABLE } = adapters()
     if (!a.captureSchema) return
     await a.history.ensure()
-    await a.execute('CREATE TABLE conf_snap_t (id int PRIMARY KEY, label text)', {})
+    await a.execute(table.statement, {})
     const full = await a.captureSchema()
     expect(full.format).toBe(a.dialect)
-    expect(full.ddl).toMatch(/conf_snap_t/)
+    expect(full.ddl).toMatch(new RegExp(table.name))
     expect(full.ddl).not.toMatch(/strata_history/)
-    const t = full.schema.tables.find((x) => x.name === 'conf_snap_t')
-    expect(t?.columns.map((c) => c.name).sort()).toEqual(['id', 'label'])
+    const t = full.schema.tables.find((x) => x.name === table.name)
+    expect(t?.columns.map((c) => c.name).sort()).toEqual([...table.columns].sort())
     expect(full.schema.tables.some((x) => x.name.startsWith('strata_'))).toBe(false)
     const lean = await a.captureSchema({ ddl: false })
     expect(lean.ddl).toBe('')

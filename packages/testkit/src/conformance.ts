@@ -3,7 +3,7 @@ import type { Adapter, AppliedMigration, Fence, LeaseRequest } from '@strata-mig
 import { engineContract, type EngineFixture } from './conformance-engine.js'
 import { snapshotContract } from './conformance-snapshots.js'
 
-export type { EngineFixture } from './conformance-engine.js'
+export type { EngineFixture, SnapshotTableFixture } from './conformance-engine.js'
 
 export interface ConformanceTarget {
   /** A fresh adapter on an empty keyspace/database. */
@@ -203,7 +203,7 @@ export function describeAdapterConformance(name: string, open: () => Promise<Con
       await b.lock.release('lk4', next.token)
     })
 
-    snapshotContract(() => ({ a, b }))
+    snapshotContract(() => ({ a, b, table: target.engine.snapshotTable }))
     engineContract(() => ({ a, openSecond: () => target.openSecond(), engine: target.engine }))
 
     it('closes cleanly', async () => {

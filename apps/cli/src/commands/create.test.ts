@@ -12,7 +12,7 @@ describe('strata create', () => {
   it('refuses a description that gives no name, a format that is not cql, sql or ts, and one that does not fit the database (E_USAGE)', async () => {
     const s = fakeSettings({ dir: await freshDir() })
     await expect(createCommand(s, recordingOutput(), ' --- ', {})).rejects.toMatchObject({ code: 'E_USAGE', message: '" --- " gives an empty migration name' })
-    await expect(createCommand(s, recordingOutput(), 'add x', { format: 'yaml' })).rejects.toMatchObject({ code: 'E_USAGE', message: '--format must be cql, sql or ts, got "yaml"' })
+    await expect(createCommand(s, recordingOutput(), 'add x', { format: 'yaml' })).rejects.toMatchObject({ code: 'E_USAGE', message: '--format must be cql, sql, json or ts, got "yaml"' })
     await expect(createCommand(s, recordingOutput(), 'add x', { format: 'cql' })).rejects.toMatchObject({ code: 'E_USAGE', message: '--format cql does not fit --db cockroachdb' })
     expect(await readdir(s.dir)).toEqual([])
   })
@@ -54,5 +54,18 @@ describe('migration templates', () => {
     const sql = templates('ts', '003', 'add_users', 'cockroachdb')['.ts']
     expect(sql).toContain('CREATE TABLE IF NOT EXISTS add_users (id UUID PRIMARY KEY, created_at TIMESTAMPTZ NOT NULL DEFAULT now())')
     expect(sql).not.toContain('ctx.keyspace')
+  })
+})
+
+describe('strata create --db alternator', () => {
+  it('writes a .json request and its .down.json twin, with ${prefix} in the table name', async () => {
+    const dir = await freshDir()
+    const doc = await createCommand(fakeSettings({ db: 'alternator', dir }), recordingOutput(), 'Audit events', {})
+    expect((await readdir(dir)).sort()).toEqual(['001_audit_events.down.json', '001_audit_events.json'])
+    expect(doc.files).toHaveLength(2)
+    expect(JSON.parse(await readFile(join(dir, '001_audit_events.json'), 'utf8'))).toEqual([{ CreateTable: expect.objectContaining({ TableName: '${prefix}audit_events', BillingMode: 'PAY_PER_REQUEST' }) }])
+    expect(JSON.parse(await readFile(join(dir, '001_audit_events.down.json'), 'utf8'))).toEqual([{ DeleteTable: { TableName: '${prefix}audit_events' } }])
+    await expect(createCommand(fakeSettings({ db: 'alternator', dir }), recordingOutput(), 'x', { format: 'cql' })).rejects.toMatchObject({ code: 'E_USAGE' })
+    expect(Object.keys(templates('ts', '002', 'x', 'alternator'))).toEqual(['.ts'])
   })
 })

@@ -14,7 +14,7 @@ export async function createCommand(s: Settings, out: Output, description: strin
   if (!name) throw new StrataError('E_USAGE', `"${description}" gives an empty migration name`)
   const fileFormat = DATABASE_REGISTRY[s.db].fileFormat
   const format = o.format ?? fileFormat
-  if (!['cql', 'sql', 'ts'].includes(format)) throw new StrataError('E_USAGE', `--format must be cql, sql or ts, got "${format}"`)
+  if (!['cql', 'sql', 'json', 'ts'].includes(format)) throw new StrataError('E_USAGE', `--format must be cql, sql, json or ts, got "${format}"`)
   if (format !== 'ts' && format !== fileFormat) {
     throw new StrataError('E_USAGE', `--format ${format} does not fit --db ${s.db}`)
   }
@@ -26,7 +26,7 @@ export async function createCommand(s: Settings, out: Output, description: strin
   const version = nextVersion(last, scheme)
   await mkdir(s.dir, { recursive: true })
   const written: string[] = []
-  for (const [suffix, body] of Object.entries(templates(format as 'cql' | 'sql' | 'ts', version, name, s.db))) {
+  for (const [suffix, body] of Object.entries(templates(format as 'cql' | 'sql' | 'json' | 'ts', version, name, s.db))) {
     const file = join(s.dir, `${version}_${name}${suffix}`)
     await writeFile(file, body, { flag: 'wx' })
     written.push(file)

@@ -50,9 +50,9 @@ describe('strata migrate (every database and set)', () => {
 
   it('refuses to run with no database given or configured, and an unknown one (E_USAGE)', async () => {
     await expect(migrateAllCommand({ config: configFile({}) }, undefined, recordingOutput(), {}))
-      .rejects.toMatchObject({ code: 'E_USAGE', message: 'migrate: no database: give --db scylladb|cockroachdb, or list databases in strata.config.*' })
+      .rejects.toMatchObject({ code: 'E_USAGE', message: 'migrate: no database: give --db scylladb|cockroachdb|alternator, or list databases in strata.config.*' })
     await expect(migrateAllCommand({ config: configFile({}), db: 'mongodb' }, undefined, recordingOutput(), {}))
-      .rejects.toMatchObject({ code: 'E_USAGE', message: 'unknown database "mongodb" (scylladb or cockroachdb)' })
+      .rejects.toMatchObject({ code: 'E_USAGE', message: 'unknown database "mongodb" (scylladb, cockroachdb or alternator)' })
   })
 
   it('refuses --dir when it would run more than one database and set (E_USAGE)', async () => {

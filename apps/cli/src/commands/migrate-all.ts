@@ -50,8 +50,8 @@ function summary(r: StartupDatabaseResult): Record<string, unknown> {
 async function targetsOf(o: CliOptions, fixedDb: DbName | undefined): Promise<Settings[]> {
   const { config, databaseOrder: configured } = await loadConfigFile(o.config)
   const dbs = fixedDb ? [fixedDb] : o.db ? [o.db as DbName] : configured
-  if (!dbs.length) throw new StrataError('E_USAGE', 'migrate: no database: give --db scylladb|cockroachdb, or list databases in strata.config.*')
-  for (const db of dbs) if (!DATABASES.includes(db)) throw new StrataError('E_USAGE', `unknown database "${db}" (scylladb or cockroachdb)`)
+  if (!dbs.length) throw new StrataError('E_USAGE', 'migrate: no database: give --db scylladb|cockroachdb|alternator, or list databases in strata.config.*')
+  for (const db of dbs) if (!DATABASES.includes(db)) throw new StrataError('E_USAGE', `unknown database "${db}" (scylladb, cockroachdb or alternator)`)
   const pairs = dbs.flatMap((db) => {
     const sets = o.set ? [o.set] : Object.keys(config.databases?.[db]?.sets ?? {})
     return (sets.length ? sets : ['default']).map((set) => ({ db, set }))

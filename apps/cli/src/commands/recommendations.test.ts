@@ -15,6 +15,11 @@ describe('recommendations command style', () => {
     expect(commandStyle(settings({ set: 'billing', dir: 'my migrations' })).args).toBe("--db scylladb --keyspace app --set billing --dir 'my migrations'")
   })
 
+  it('repeats the table prefix of --db alternator (nothing when there is none)', () => {
+    expect(commandStyle(settings({ db: 'alternator', dir: 'migrations/alternator', alternator: { tablePrefix: 'app_' } })).args).toBe('--db alternator --table-prefix app_')
+    expect(commandStyle(settings({ db: 'alternator', dir: 'migrations/alternator' })).args).toBe('--db alternator')
+  })
+
   it('never repeats a connection URL (it may hold a password)', () => {
     const s = commandStyle(settings({ db: 'cockroachdb', dir: 'migrations/cockroachdb' }))
     expect(s.args).toBe('--db cockroachdb')

@@ -12,6 +12,7 @@ import type { Settings } from '../settings.js'
 export function commandStyle(s: Settings): CommandStyle {
   const args = [`--db ${s.db}`]
   if (s.db === 'scylladb') args.push(`--keyspace ${quote(s.scylladb.keyspace ?? '')}`)
+  if (s.db === 'alternator' && s.alternator?.tablePrefix) args.push(`--table-prefix ${quote(s.alternator.tablePrefix)}`)
   if (s.set !== 'default') args.push(`--set ${quote(s.set)}`)
   if (s.dir !== `migrations/${s.db}`) args.push(`--dir ${quote(s.dir)}`)
   return { program: 'strata', args: args.join(' '), dir: s.dir }

@@ -5,6 +5,7 @@ import { StrataError, messageOf } from '../errors.js'
 import { backupPath, fileSha256, listBackups, saveManifest, tableFileBase } from './backup-store.js'
 import type { BackupManifest, BackupOptions, BackupSubject, BackupSupport, BackupTableEntry, BackupTableInfo } from './backup-types.js'
 import { RowsDigest } from './rows-digest.js'
+import type { StatementDialect } from '../types.js'
 
 export const BACKUP_DEFAULTS = { maxRows: 10_000_000, maxBytes: 2 * 1024 ** 3, pageSize: 1000 } as const
 
@@ -18,7 +19,7 @@ export interface TakeBackupInput extends BackupSubject {
   readonly support: BackupSupport
   readonly options: BackupOptions
   readonly tables: readonly string[]
-  readonly dialect: 'cql' | 'sql'
+  readonly dialect: StatementDialect
   readonly onEvent?: (e: BackupEvent) => void
   readonly signal?: AbortSignal
   readonly now?: () => Date
@@ -97,7 +98,7 @@ function backupId(at: Date, i: { set: string; version: string; direction: string
   return `${stamp}-${i.set}-${i.version}-${i.direction}`.replace(/[^A-Za-z0-9_.-]/g, '_')
 }
 
-async function newEntry(dir: string, m: BackupManifest, info: BackupTableInfo, requested: string, dialect: 'cql' | 'sql'): Promise<BackupTableEntry> {
+async function newEntry(dir: string, m: BackupManifest, info: BackupTableInfo, requested: string, dialect: StatementDialect): Promise<BackupTableEntry> {
   const base = tableFileBase(info.name)
   const entry: BackupTableEntry = {
     table: info.name, requested, file: `${base}.jsonl`, ddlFile: `${base}.ddl.${dialect}`, ddl: info.ddl, columns: info.columns, primaryKey: info.primaryKey,
@@ -157,7 +158,7 @@ async function exportTable(input: TakeBackupInput, m: BackupManifest, entry: Bac
   await saveManifest(o.dir, m)
 }
 
-function tooLarge(table: string, maxRows: number, maxBytes: number, dialect: 'cql' | 'sql', rows: number, bytes: number): StrataError {
+function tooLarge(table: string, maxRows: number, maxBytes: number, dialect: StatementDialect, rows: number, bytes: number): StrataError {
   const native = dialect === 'cql'
     ? '`nodetool snapshot` on every node (ScyllaDB/Cassandra)'
     : 'CockroachDB `BACKUP TABLE … INTO …` (pg_dump on PostgreSQL)'

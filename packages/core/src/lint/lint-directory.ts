@@ -1,11 +1,11 @@
 import { loadMigrations, type FileSourceIo, type SplitFn } from '../file-source.js'
-import type { FileDirectives, Migration } from '../types.js'
+import type { FileDirectives, Migration, StatementDialect } from '../types.js'
 import { lintMigrations } from './lint-engine.js'
 import type { LintFinding, LintOptions, LintRule } from './lint-rule.js'
 
 /** What offline lint needs of a dialect: its splitter, its directive reader and its rules. No connection. */
 export interface LintDialect {
-  readonly dialect: 'cql' | 'sql'
+  readonly dialect: StatementDialect
   split: SplitFn
   directives?(source: string): FileDirectives
   readonly rules: readonly LintRule[]

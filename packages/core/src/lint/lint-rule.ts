@@ -1,4 +1,4 @@
-import type { Migration, Statement } from '../types.js'
+import type { Migration, Statement, StatementDialect } from '../types.js'
 
 export type LintSeverity = 'error' | 'warning'
 
@@ -47,7 +47,7 @@ export interface LintRule<S = unknown> {
   /** `<dialect>/<kebab-name>`, e.g. `cql/alter-column-type`; what a disable comment names. */
   readonly id: string
   readonly severity: LintSeverity
-  readonly dialect: 'cql' | 'sql'
+  readonly dialect: StatementDialect
   /** One line for docs and `strata lint --rules`: what the rule catches. */
   readonly description: string
   /** Server flavours the rule is about (e.g. ['cockroachdb']); see LintOptions.server. */
