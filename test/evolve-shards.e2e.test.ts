@@ -12,11 +12,11 @@ import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
-  BatchWriteItemCommand, CreateTableCommand, DeleteTableCommand, DynamoDBClient, QueryCommand, ScanCommand, type AttributeValue,
+  DeleteTableCommand, DynamoDBClient, QueryCommand, ScanCommand, type AttributeValue,
 } from '@aws-sdk/client-dynamodb'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createCqlClient, freshKeyspaceName } from '@strata-migrate/testkit'
-import { checkpointRows, pool, runCli, writeModule, type KillableRun } from './support/evolution.js'
+import { checkpointRows, loadDynamoTable, pool, runCli, sessionItem, writeModule, type KillableRun } from './support/evolution.js'
 
 const ROWS = 100_000
 const SHARDS = 4
@@ -186,27 +186,12 @@ describe('strata evolve --shard through the DynamoDB API: 4 processes over 100,0
     await client.send(new DeleteTableCommand({ TableName: table })).catch(() => {})
     client.destroy()
   })
-  const item = (i: number): Record<string, AttributeValue> => {
-    const v = versionOf(i)
-    if (v === 1) return { id: { S: `s${i}` }, state: { S: 'open' } }
-    return { id: { S: `s${i}` }, session_state: { S: 'open' }, blueprint: { S: 'x' }, schema_version: { N: String(v) }, ...(v === 3 ? { tags: { L: [{ S: 't' }] } } : {}) }
-  }
   const target: Target = {
     name: 'dynamodb',
     args: ['--api', 'dynamodb', '--endpoint', endpoint, '--region', region, '--table', table],
     sweepId: (kind, i) => `${kind}:session:${table}#shard-${i}-of-${SHARDS}`,
     async seed() {
-      await client.send(new CreateTableCommand({
-        TableName: table, BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-      }))
-      await pool(ROWS / 25, 16, async (b) => {
-        let requests = Array.from({ length: 25 }, (_, j) => ({ PutRequest: { Item: item(b * 25 + j) } }))
-        while (requests.length) {
-          const r = await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: requests } }))
-          requests = (r.UnprocessedItems?.[table] ?? []) as typeof requests
-        }
-      })
+      await loadDynamoTable(client, table, ROWS, (i) => sessionItem(`s${i}`, versionOf(i)))
     },
     async checkpointRows(walkId) {
       const r = await client.send(new QueryCommand({ TableName: 'strata_sweeps', KeyConditionExpression: 'sweep_id = :id', ExpressionAttributeValues: { ':id': { S: walkId } }, ConsistentRead: true }))

@@ -5,11 +5,11 @@
  */
 import { randomBytes } from 'node:crypto'
 import {
-  BatchWriteItemCommand, CreateTableCommand, DeleteTableCommand, DynamoDBClient, QueryCommand, ScanCommand, type AttributeValue,
+  DeleteTableCommand, DynamoDBClient, QueryCommand, ScanCommand, type AttributeValue,
 } from '@aws-sdk/client-dynamodb'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createCqlClient, freshKeyspaceName } from '@strata-migrate/testkit'
-import { checkpointRows, pool, runCli, versionOfRow, writeModule, type KillableRun } from './support/evolution.js'
+import { checkpointRows, loadDynamoTable, pool, runCli, sessionItem, versionOfRow, writeModule, type KillableRun } from './support/evolution.js'
 
 const ROWS = 100_000
 const OLD = ROWS * 0.3
@@ -94,22 +94,7 @@ describe('strata evolve through the DynamoDB API: 100,000 items, killed half-way
 
   it('ends with a census of 100% at v3', async () => {
     const t0 = Date.now()
-    await client.send(new CreateTableCommand({
-      TableName: table, BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-    }))
-    const item = (i: number): Record<string, AttributeValue> => {
-      const v = versionOfRow(i)
-      if (v === 1) return { id: { S: `s${i}` }, state: { S: 'open' } }
-      return { id: { S: `s${i}` }, session_state: { S: 'open' }, blueprint: { S: 'x' }, schema_version: { N: String(v) }, ...(v === 3 ? { tags: { L: [{ S: 't' }] } } : {}) }
-    }
-    await pool(ROWS / 25, 16, async (b) => {
-      let requests = Array.from({ length: 25 }, (_, j) => ({ PutRequest: { Item: item(b * 25 + j) } }))
-      while (requests.length) {
-        const r = await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: requests } }))
-        requests = (r.UnprocessedItems?.[table] ?? []) as typeof requests
-      }
-    })
+    await loadDynamoTable(client, table, ROWS, (i) => sessionItem(`s${i}`, versionOfRow(i)))
     const loaded = Date.now()
 
     const progress = async () => {

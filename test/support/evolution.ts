@@ -3,6 +3,7 @@
  * SIGKILLed when a condition holds, and a pool for loading 100,000 rows fast.
  */
 import { spawn } from 'node:child_process'
+import { BatchWriteItemCommand, CreateTableCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -87,4 +88,25 @@ export function versionOfRow(i: number): 1 | 2 | 3 {
 /** Sums `rows` over the segments' JSON counters of a checkpoint. */
 export function checkpointRows(counts: readonly (string | undefined)[]): number {
   return counts.reduce((a, c) => a + ((JSON.parse(c ?? '{}') as { rows?: number }).rows ?? 0), 0)
+}
+
+/** Creates a table keyed by `id` (S, on-demand) and writes item(0…n-1) into it, 25 per BatchWriteItem, unprocessed ones resent. */
+export async function loadDynamoTable(client: DynamoDBClient, table: string, n: number, item: (i: number) => Record<string, AttributeValue>): Promise<void> {
+  await client.send(new CreateTableCommand({
+    TableName: table, BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+  }))
+  await pool(n / 25, 16, async (b) => {
+    let requests = Array.from({ length: 25 }, (_, j) => ({ PutRequest: { Item: item(b * 25 + j) } }))
+    while (requests.length) {
+      const r = await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: requests } }))
+      requests = (r.UnprocessedItems?.[table] ?? []) as typeof requests
+    }
+  })
+}
+
+/** A sessions item at version v (1: no version field, the old `state`). */
+export function sessionItem(id: string, v: 1 | 2 | 3): Record<string, AttributeValue> {
+  if (v === 1) return { id: { S: id }, state: { S: 'open' } }
+  return { id: { S: id }, session_state: { S: 'open' }, blueprint: { S: 'x' }, schema_version: { N: String(v) }, ...(v === 3 ? { tags: { L: [{ S: 't' }] } } : {}) }
 }

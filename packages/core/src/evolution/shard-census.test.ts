@@ -1,29 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { MemoryCheckpointStore, type CheckpointStore } from './checkpoint.js'
-import { defineEvolution, type Document } from './define-evolution.js'
-import { MemoryDocumentTable } from './memory-table.js'
+import { sessions, sessionTable } from './test-helpers.js'
 import { readShardCensus } from './shard-census.js'
 import { shardFingerprint, shardWalkId } from './shards.js'
 import { runSweep, sweepFingerprint } from './sweep.js'
 
-const sessions = defineEvolution({
-  entity: 'session', current: 3,
-  steps: {
-    2: ({ state, ...d }: Document) => ({ ...d, session_state: state, blueprint: 'devassist' }),
-    3: (d: Document) => ({ ...d, tags: [] as string[] }),
-  },
-})
-
-function table(n: number): MemoryDocumentTable {
-  const t = new MemoryDocumentTable()
-  for (let i = 0; i < n; i++) {
-    const id = `s${String(i).padStart(5, '0')}`
-    if (i % 3 === 0) t.put(id, { id, state: 'open' })
-    else if (i % 3 === 1) t.put(id, { id, session_state: 'open', blueprint: 'x', schema_version: 2 })
-    else t.put(id, { id, session_state: 'open', blueprint: 'x', tags: ['t'], schema_version: 3 })
-  }
-  return t
-}
+const table = sessionTable
 
 /** A MemoryCheckpointStore on a clock the test moves (ms since the epoch). */
 function clockedStore() {

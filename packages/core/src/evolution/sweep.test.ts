@@ -2,30 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { MemoryCheckpointStore } from './checkpoint.js'
 import { buildCensus } from './census.js'
 import { defineEvolution, type Document } from './define-evolution.js'
-import { MemoryDocumentTable } from './memory-table.js'
+import { sessions, sessionTable } from './test-helpers.js'
 import { RateLimiter } from './rate-limiter.js'
 import { runSweep, type SweepEvent } from './sweep.js'
 import { walkTable } from './table-walk.js'
 import { upgradeStored } from './upgrade-stored.js'
 
-const sessions = defineEvolution({
-  entity: 'session', current: 3,
-  steps: {
-    2: ({ state, ...d }: Document) => ({ ...d, session_state: state, blueprint: 'devassist' }),
-    3: (d: Document) => ({ ...d, tags: [] as string[] }),
-  },
-})
-
-function table(n: number): MemoryDocumentTable {
-  const t = new MemoryDocumentTable()
-  for (let i = 0; i < n; i++) {
-    const id = `s${String(i).padStart(5, '0')}`
-    if (i % 3 === 0) t.put(id, { id, state: 'open' })
-    else if (i % 3 === 1) t.put(id, { id, session_state: 'open', blueprint: 'x', schema_version: 2 })
-    else t.put(id, { id, session_state: 'open', blueprint: 'x', tags: ['t'], schema_version: 3 })
-  }
-  return t
-}
+const table = sessionTable
 
 describe('upgradeStored (conditional write-back)', () => {
   it('write-back none evolves in memory and writes nothing', async () => {
